@@ -31,8 +31,8 @@ def fuse(
     allowed: np.ndarray | None,
     params: FusionParams,
     k: int,
-) -> list[tuple[int, float]]:
-    """Indices of the best ``k`` clauses with fused scores, best first.
+) -> list[tuple[int, float, float]]:
+    """Indices of the best ``k`` clauses with fused scores and coverage, best first.
 
     Args:
         lexical: BM25 score per clause.
@@ -62,12 +62,12 @@ def fuse(
     span = (hi - lo) or 1.0
     query_tokens = frozenset().union(*query_token_sets) if query_token_sets else frozenset()
     total_idf = sum(idf.get(t, 0.0) for t in query_tokens) or 1.0
-    scored = []
+    scored: list[tuple[int, float, float]] = []
     for i in candidates:
         lex_n = max(float(lex[i]), 0.0) / top_lex
         vec_n = (vector[i] - lo) / span if i in vector else 0.0
         covered = sum(idf.get(t, 0.0) for t in query_tokens if t in clause_tokens[i]) / total_idf
         score = (1 - params.vector_weight) * lex_n + params.vector_weight * vec_n
-        scored.append((i, score + params.coverage_weight * covered))
-    scored.sort(key=lambda pair: -pair[1])
+        scored.append((i, score + params.coverage_weight * covered, covered))
+    scored.sort(key=lambda row: -row[1])
     return scored[:k]

@@ -122,7 +122,7 @@ class KnowledgeBase:
         ranked = fuse(
             lexical, vector, [frozenset(tokens)], self._token_sets, self._idf, allowed, self._params, k
         )
-        return [Hit(self._clauses[self._ids[i]], score) for i, score in ranked]
+        return [Hit(self._clauses[self._ids[i]], score, coverage) for i, score, coverage in ranked]
 
     def policies(self) -> list[PolicyInfo]:
         """The catalogue, in source order."""

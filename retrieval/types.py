@@ -101,6 +101,7 @@ class Hit:
 
     clause: Clause
     score: float
+    coverage: float = 0.0  # idf-weighted share of the question's words found in the clause
 
     def to_dict(self) -> dict[str, Any]:
         c = self.clause

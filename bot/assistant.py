@@ -1,0 +1,164 @@
+"""The assistant service: the one thing every channel calls.
+
+question + session -> follow-up resolution -> hybrid search -> LLM answer (when configured) with
+trust checks, else the extractive answer -> memory -> Answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from bot.composer import compose, refusal, select_hits
+from bot.feedback import FeedbackStore
+from bot.followup import level_asked, standalone_question
+from bot.memory import Memory, Turn
+from bot.scope import asks_case_status, out_of_region, places_in
+from bot.settings import Settings
+from bot.types import Answer
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.types import Filters, Hit, PolicyInfo
+
+log = logging.getLogger("huiqi.assistant")
+
+MAX_QUESTION_CHARS = 500
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as it is; the message is for the user."""
+
+
+class Assistant:
+    """Answers questions with cited clauses; channels only translate to and from their wire format."""
+
+    def __init__(self, settings: Settings, kb: KnowledgeBase | None = None, llm: Any = None) -> None:
+        self.settings = settings
+        self.kb = kb if kb is not None else KnowledgeBase(settings)
+        self.memory = Memory(settings.data_dir / "memory.sqlite3")
+        self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+        self.llm = llm if llm is not None else _make_llm(settings, self)
+        self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
+        self._covered_places = self._places_of_corpus()
+
+    # ---- the service -----------------------------------------------------------------------
+
+    def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> Answer:
+        """Answer ``question`` in ``session_id`` (a new session when None)."""
+        question = validate_question(question)
+        session_id = session_id or new_session_id()
+        history = self.memory.recent(session_id, self.settings.memory_turns)
+        standalone = standalone_question(question, history)
+        if self.llm is not None and history:
+            standalone = self.llm.rewrite(question, history) or standalone
+        filters = self._with_level(filters, question, standalone != question)
+        started = time.perf_counter()
+        answer = self._answer(question, standalone, session_id, filters)
+        answer.extra["seconds"] = time.perf_counter() - started
+        self.memory.add(
+            session_id,
+            Turn(question, standalone, answer.answer, tuple(c.doc_number for c in answer.citations)),
+        )
+        return answer
+
+    def stream(
+        self, question: str, session_id: str | None = None, filters: Filters | None = None, chunk: int = 24
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Events for streaming channels: ("delta", {"text"}), ("citations", {...}), ("done", answer).
+
+        The whole answer passes the trust checks before its first character is sent.
+        """
+        answer = self.ask(question, session_id, filters)
+        for i in range(0, len(answer.answer), chunk):
+            yield "delta", {"text": answer.answer[i : i + chunk]}
+        yield "citations", {"citations": [c.__dict__ for c in answer.citations]}
+        yield "done", answer.to_dict()
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        query = validate_question(query)
+        return self.kb.search(query, k, filters)
+
+    def policies(self) -> list[PolicyInfo]:
+        return self.kb.policies()
+
+    def new_session(self, session_id: str | None = None) -> str:
+        if session_id:
+            self.memory.clear(session_id)
+        return new_session_id()
+
+    def rate(self, session_id: str, answer_id: str, rating: str, comment: str = "", channel: str = "api") -> int:
+        return self.feedback.add(session_id, answer_id, rating, comment, channel)
+
+    # ---- answering -------------------------------------------------------------------------
+
+    def _answer(self, question: str, standalone: str, session_id: str, filters: Filters | None) -> Answer:
+        answer_id = uuid.uuid4().hex[:16]
+        base = {"session_id": session_id, "answer_id": answer_id, "question": question,
+                "standalone_question": standalone}
+        reason = self._out_of_scope(standalone)
+        hits = [] if reason else self.kb.search(standalone, self.settings.top_k, filters)
+        cited = select_hits(hits, self.settings.refusal_threshold)
+        if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
+            self.stats["refused"] += 1
+            text = refusal(standalone, len(self.kb.sources()), reason)
+            return Answer(text, [], False, "llm" if self.llm else "extractive", **base)
+        notice = ""
+        if self.llm is not None:
+            try:
+                text, citations = self.llm.answer(standalone, hits)
+                self.stats["llm"] += 1
+                return Answer(text, citations, True, "llm", **base)
+            except Exception as exc:  # any LLM failure falls back to the extractive answer
+                self.stats["llm_fallback"] += 1
+                notice = f"大模型暂不可用或答案未通过核验（{type(exc).__name__}），以下为条款摘录。"
+                log.warning("llm_fallback", extra={"reason": str(exc)[:200], "session_id": session_id})
+        text, citations = compose(standalone, cited, self.settings.max_answer_chars)
+        self.stats["extractive"] += 1
+        return Answer(text, citations, True, "extractive", notice=notice, **base)
+
+    def _out_of_scope(self, question: str) -> str:
+        if asks_case_status(question):
+            return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
+        missing = out_of_region(question, self._covered_places)
+        if missing:
+            return f"知识库中没有{'、'.join(missing)}的政策文件。"
+        return ""
+
+    def _with_level(self, filters: Filters | None, question: str, follow_up: bool) -> Filters | None:
+        level = level_asked(question) if follow_up else None
+        if not level:
+            return filters
+        merged = Filters(**{**(filters.__dict__ if filters else {}), "level": level})
+        return merged
+
+    def _places_of_corpus(self) -> set[str]:
+        covered: set[str] = set()
+        for policy in self.kb.policies():
+            text = f"{policy.title}{policy.region}{policy.issuer}"
+            covered.update(places_in(text))
+            if policy.level == "国家":
+                covered.add("全国")
+        return covered
+
+
+def validate_question(question: str) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("问题不能为空，请输入想咨询的政策问题。")
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题太长（{len(question)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内。")
+    return question
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _make_llm(settings: Settings, assistant: Assistant) -> Any:
+    if not settings.llm_model:
+        return None
+    from bot.llm_agent import LLMAgent
+
+    return LLMAgent.from_settings(settings, assistant)

@@ -1,0 +1,52 @@
+"""Questions Huiqi must not answer from its clauses: other regions, and a caller's own case file."""
+
+from __future__ import annotations
+
+import re
+
+# Major places a caller may name, with the province they lie in.
+PLACES: dict[str, str] = {
+    "北京": "北京", "天津": "天津", "上海": "上海", "重庆": "重庆", "河北": "河北", "山西": "山西",
+    "辽宁": "辽宁", "吉林": "吉林", "黑龙江": "黑龙江", "江苏": "江苏", "浙江": "浙江", "安徽": "安徽",
+    "福建": "福建", "江西": "江西", "山东": "山东", "河南": "河南", "湖北": "湖北", "湖南": "湖南",
+    "广东": "广东", "海南": "海南", "四川": "四川", "贵州": "贵州", "云南": "云南", "陕西": "陕西",
+    "甘肃": "甘肃", "青海": "青海", "内蒙古": "内蒙古", "广西": "广西", "西藏": "西藏", "宁夏": "宁夏",
+    "新疆": "新疆", "香港": "香港", "澳门": "澳门", "台湾": "台湾",
+    "深圳": "广东", "广州": "广东", "东莞": "广东", "佛山": "广东", "珠海": "广东", "杭州": "浙江",
+    "宁波": "浙江", "温州": "浙江", "金华": "浙江", "义乌": "浙江", "南京": "江苏", "苏州": "江苏",
+    "无锡": "江苏", "常州": "江苏", "成都": "四川", "武汉": "湖北", "西安": "陕西", "长沙": "湖南",
+    "郴州": "湖南", "郑州": "河南", "洛阳": "河南", "安阳": "河南", "开封": "河南", "新乡": "河南",
+    "南阳": "河南", "许昌": "河南", "焦作": "河南", "鹤壁": "河南", "濮阳": "河南", "永城": "河南",
+    "济南": "山东", "青岛": "山东", "合肥": "安徽", "福州": "福建", "厦门": "福建", "南昌": "江西",
+    "沈阳": "辽宁", "大连": "辽宁", "长春": "吉林", "哈尔滨": "黑龙江", "石家庄": "河北",
+    "太原": "山西", "昆明": "云南", "贵阳": "贵州", "南宁": "广西", "兰州": "甘肃", "海口": "海南",
+    "呼和浩特": "内蒙古", "乌鲁木齐": "新疆", "雄安": "河北",
+}
+_CASE_STATUS = re.compile(
+    r"(审批|审核|办理|申请|申报|进度|资金)[^，。？?]{0,8}(到哪一步|到哪了|进度|什么时候到账|状态|结果出来|批下来)"
+    r"|(我的|我们的|我公司的)[^，。？?]{0,10}(申请|材料|项目)[^，。？?]{0,6}(怎么样|通过了吗|批了吗)"
+)
+
+
+def places_in(text: str) -> list[str]:
+    """Places named in ``text``, longest names first, without overlaps."""
+    found: list[str] = []
+    for name in sorted(PLACES, key=len, reverse=True):
+        if name in text and not any(name in f for f in found):
+            found.append(name)
+    return found
+
+
+def out_of_region(question: str, covered: set[str]) -> list[str]:
+    """Places the question asks about that no indexed policy covers (nor its province)."""
+    named = places_in(question)
+    if not named:
+        return []
+    if any(p in covered or PLACES[p] in covered for p in named):
+        return []
+    return named
+
+
+def asks_case_status(question: str) -> bool:
+    """'我们的申请审批到哪一步了' is a matter for the handling office, not for policy clauses."""
+    return bool(_CASE_STATUS.search(question))

@@ -1,0 +1,1 @@
+"""Evaluation harness: gold Q&A pairs and the evaluators. Nothing in the product imports this."""
