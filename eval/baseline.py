@@ -21,10 +21,10 @@ class NaiveBaseline:
             self.chunks.extend(splitter.split_text(path.read_text(encoding="utf-8")))
         self._tokenize = tokenize
         self._index = LexicalIndex()
-        self._index.build([str(i) for i in range(len(self.chunks))], [tokenize(c) for c in self.chunks])
+        self._index.build([str(i) for i in range(len(self.chunks))], [tokenize(c) for c in self.chunks], self.chunks)
 
     def search(self, query: str, k: int) -> list[str]:
-        scores = self._index.scores(self._tokenize(query))
+        scores = self._index.scores(self._tokenize(query), query)
         if not len(scores):
             return []
         return [self.chunks[i] for i in np.argsort(-scores)[:k]]

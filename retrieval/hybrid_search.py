@@ -2,8 +2,7 @@
 
 Measured on this corpus (eval/RESULTS.md): BM25 alone is strong and a plain reciprocal-rank fusion
 with vectors is worse than BM25 alone, because the vector ranking is noisy for short Chinese
-questions. So the fusion is score-based with a small vector weight, the vector side only adds
-candidates BM25 missed, and a coverage reranker rewards clauses that contain the question's rarer
+questions. So the fusion is score-based with a small vector weight over a shallow vector list, and a coverage reranker rewards clauses that contain the question's rarer
 words (amount words, subsidy names) in their text or heading path.
 """
 
@@ -17,9 +16,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class FusionParams:
-    vector_weight: float = 0.25
+    vector_weight: float = 0.2
     depth: int = 40
-    coverage_weight: float = 0.35
+    coverage_weight: float = 0.8
+    vector_depth: int = 20
 
 
 def fuse(

@@ -24,7 +24,7 @@ import numpy as np
 from retrieval.chunker import split_clauses
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.hybrid_search import FusionParams, fuse
-from retrieval.lexical import LexicalIndex, query_tokens, tokenize
+from retrieval.lexical import LexicalIndex, expand_query, query_tokens, tokenize
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
@@ -111,11 +111,11 @@ class KnowledgeBase:
         if not query or not self._ids:
             return []
         tokens = query_tokens(query)
-        lexical = self._lexical_scores(tokens)
+        lexical = self._lexical_scores(tokens, expand_query(query))
         allowed = self._mask(filters)
         vector: dict[int, float] = {}
         if self._store is not None and self._params.vector_weight > 0:
-            for clause_id, sim in self._store.query(query, self._params.depth, filters):
+            for clause_id, sim in self._store.query(query, self._params.vector_depth, filters):
                 idx = self._pos.get(clause_id)
                 if idx is not None:
                     vector[idx] = sim
@@ -325,11 +325,13 @@ class KnowledgeBase:
         self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         if self._lexical.ids != self._ids:
             self._lexical = LexicalIndex()
-            self._lexical.build(self._ids, [self._tokens[cid] for cid in self._ids])
+            self._lexical.build(
+                self._ids, [self._tokens[cid] for cid in self._ids], [c.index_text() for c in ordered]
+            )
         self._levels = np.array([c.level for c in ordered], dtype=object)
 
-    def _lexical_scores(self, tokens: list[str]) -> np.ndarray:
-        scores = self._lexical.scores(tokens)
+    def _lexical_scores(self, tokens: list[str], text: str) -> np.ndarray:
+        scores = self._lexical.scores(tokens, text)
         return scores if len(scores) == len(self._ids) else np.zeros(len(self._ids), dtype=np.float32)
 
     def _mask(self, filters: Filters | None) -> np.ndarray | None:
