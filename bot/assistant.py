@@ -16,6 +16,7 @@ from bot.composer import compose, refusal, select_hits
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.memory import Memory, Turn
+from bot.relevance import lacks_figure, missing_year, regional
 from bot.scope import asks_case_status, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer
@@ -98,8 +99,10 @@ class Assistant:
         base = {"session_id": session_id, "answer_id": answer_id, "question": question,
                 "standalone_question": standalone}
         reason = self._out_of_scope(standalone)
-        hits = [] if reason else self.kb.search(standalone, self.settings.top_k, filters)
+        hits = [] if reason else self._retrieve(standalone, filters)
         cited = select_hits(hits, self.settings.refusal_threshold)
+        if cited and not reason:
+            reason = self._unsupported(standalone, cited)
         if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
             self.stats["refused"] += 1
             text = refusal(standalone, len(self.kb.sources()), reason)
@@ -117,6 +120,19 @@ class Assistant:
         text, citations = compose(standalone, cited, self.settings.max_answer_chars)
         self.stats["extractive"] += 1
         return Answer(text, citations, True, "extractive", notice=notice, **base)
+
+    def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
+        """Top clauses, keeping only those of the places the question names."""
+        wide = self.kb.search(question, self.settings.top_k * 3, filters)
+        return regional(wide, question)[: self.settings.top_k]
+
+    def _unsupported(self, question: str, cited: list[Hit]) -> str:
+        year = missing_year(question, cited)
+        if year:
+            return f"已收录的相关政策中没有 {year} 年的规定。"
+        if lacks_figure(question, cited, self.settings.max_answer_chars):
+            return "找到的条款没有给出具体的金额、比例或期限。"
+        return ""
 
     def _out_of_scope(self, question: str) -> str:
         if asks_case_status(question):

@@ -29,7 +29,7 @@ _HEADING_START = re.compile(
 )
 _SPACE_IN_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff，。、：（])[ \u3000]+(?=\d)|(?<=[\d%％])[ \u3000]+(?=[\u4e00-\u9fff%％）])")
 _WRAPPED_LINE_MIN = 38
-_HTML_TAG = re.compile(r"</?(?:p|ol|ul|li|br|span|div|strong|b|i|em|font|table|tr|td|th)(?:\s[^<>]*)?/?>", re.I)
+_HTML_TAG = re.compile(r"</?(?:p|ol|ul|li|br|span|div|strong|b|i|em|font|table|tr|td|th|input)(?:\s[^<>]*)?/?>", re.I)
 
 
 @dataclass
@@ -84,7 +84,8 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragr
         lead = len(line) - len(line.lstrip())
         s, e = line_start + lead, line_start + lead + len(stripped)
         if "\t" in stripped or (line.endswith("\t") and _looks_like_row(line)):
-            row = "\t".join(cell.strip() for cell in line.strip("\n").split("\t")).strip("\t")
+            cells = (_HTML_TAG.sub(" ", cell).strip() for cell in line.strip("\n").split("\t"))
+            row = "\t".join(cells).strip("\t")
             raw.append(Paragraph(row, s, e, rows=[row]))
         else:
             raw.append(Paragraph(stripped, s, e))

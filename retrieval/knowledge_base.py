@@ -102,6 +102,11 @@ class KnowledgeBase:
             return False, f"Chroma at {self._store.where} does not answer"
         return True, "ok"
 
+    @property
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of each indexed token."""
+        return self._idf
+
     def get(self, clause_id: str) -> Clause | None:
         return self._clauses.get(clause_id)
 

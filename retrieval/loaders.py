@@ -6,10 +6,15 @@ itself, for the other kinds the extracted text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s)", re.M)
+_PIPE_ROW = re.compile(r"^\|(.*)\|[ \t]*$")
+_PIPE_RULE = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 
 
 class LoadError(Exception):
@@ -49,12 +54,20 @@ def _load_plain(path: Path) -> str:
     raise LoadError(f"{path.name}: is neither UTF-8 nor GB18030 text.")
 
 
+def _load_markdown(path: Path) -> str:
+    # '#' marks become spaces, so headings such as '## 一、…' are recognised and offsets still match the file.
+    return _MD_HEADING.sub(lambda m: " " * len(m.group(0)), _load_plain(path))
+
+
 def _load_pdf(path: Path) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
     pages = [page.extract_text() or "" for page in reader.pages]
-    return "\n\n".join(pages)
+    text = "\n\n".join(pages)
+    if "\x00" in text:  # a font encoding pypdf cannot map: the text would be garbage
+        raise LoadError(f"{path.name}: the PDF's text cannot be extracted correctly; save it again as .docx or .txt.")
+    return text
 
 
 def _load_docx(path: Path) -> str:
@@ -69,8 +82,8 @@ def _load_docx(path: Path) -> str:
             parts.append("".join(node.text or "" for node in child.iter() if node.tag.endswith("}t")))
         elif tag == "tbl":
             table = docx.table.Table(child, document)
-            for row in table.rows:
-                parts.append("\t".join(cell.text.strip() for cell in row.cells))
+            # One block, rows on consecutive lines: the cleaner keeps it a table and repeats its header.
+            parts.append("\n".join("\t".join(cell.text.strip() for cell in row.cells) for row in table.rows))
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -83,12 +96,23 @@ def _load_html(path: Path) -> str:
     )
     if not text:
         raise LoadError(f"{path.name}: no main text found in the HTML page.")
-    return str(text)
+    return _pipe_tables_to_tabs(str(text))
+
+
+def _pipe_tables_to_tabs(text: str) -> str:
+    """trafilatura writes tables as '| a | b |' rows; the cleaner knows tables as tab-separated rows."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        row = _PIPE_ROW.match(line.strip())
+        if row and _PIPE_RULE.match(line.strip()):
+            continue
+        out.append("\t".join(cell.strip() for cell in row.group(1).split("|")) if row else line)
+    return "\n".join(out)
 
 
 _LOADERS: dict[str, Callable[[Path], str]] = {
     ".txt": _load_plain,
-    ".md": _load_plain,
+    ".md": _load_markdown,
     ".pdf": _load_pdf,
     ".docx": _load_docx,
     ".html": _load_html,

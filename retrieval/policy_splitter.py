@@ -22,6 +22,7 @@ _TOC_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _DATE_ANY = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SENTENCE_END = re.compile(r"[。；！？]")
+_SUBJECT_START = re.compile(r"关于|印发|转发|《")
 PROVINCES = (
     "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "
     "山东省 河南省 湖北省 湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 "
@@ -236,8 +237,10 @@ def _guess_title(head: str) -> str:
 
 def _guess_issuer(title: str, body: str) -> str:
     flat = squash(title)
-    if "关于" in flat and not flat.startswith("关于"):
-        return flat.split("关于", 1)[0].removesuffix("印发")
+    # The issuer ends where the subject starts: '…办公室印发《…》', '…局转发《…关于…》', '…关于…'.
+    subject = _SUBJECT_START.search(flat)
+    if subject and subject.start() > 0:
+        return flat[: subject.start()]
     lines = [squash(line) for line in body.split("\n") if line.strip()]
     for i, line in enumerate(lines):
         if _DATE_LINE.match(line) and i > 0 and len(lines[i - 1]) <= 40 and not _SENTENCE_END.search(lines[i - 1]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -56,27 +58,45 @@ class VectorStore:
     def upsert(self, clauses: list[Clause]) -> None:
         if not clauses:
             return
-        self._store.add_texts(
-            texts=[c.index_text() for c in clauses],
-            metadatas=[c.metadata() for c in clauses],
-            ids=[c.id for c in clauses],
-        )
+        with self._reachable():
+            self._store.add_texts(
+                texts=[c.index_text() for c in clauses],
+                metadatas=[c.metadata() for c in clauses],
+                ids=[c.id for c in clauses],
+            )
 
     def delete(self, ids: list[str]) -> None:
         if ids:
-            self._store.delete(ids=ids)
+            with self._reachable():
+                self._store.delete(ids=ids)
 
     def count(self) -> int:
-        return int(self._store._collection.count())
+        with self._reachable():
+            return int(self._store._collection.count())
 
     def ids(self) -> set[str]:
-        return set(self._store._collection.get(include=[])["ids"])
+        with self._reachable():
+            return set(self._store._collection.get(include=[])["ids"])
 
     def query(self, text: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Ids of the ``k`` nearest clauses with cosine similarity."""
         where = _where(filters)
-        results = self._store.similarity_search_with_score(text, k=k, filter=where)
+        with self._reachable():
+            results = self._store.similarity_search_with_score(text, k=k, filter=where)
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in results if doc.id]
+
+    @contextlib.contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """A Chroma server that went away after start-up becomes one clear StoreError."""
+        import httpx
+
+        try:
+            yield
+        except (httpx.TransportError, ConnectionError) as exc:
+            raise StoreError(
+                f"Chroma at {self.where} does not answer ({type(exc).__name__}); "
+                "check that the Chroma server is running, then try again."
+            ) from exc
 
     def ping(self) -> bool:
         try:

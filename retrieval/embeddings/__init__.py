@@ -32,10 +32,11 @@ def make_embedder(settings: RetrievalSettings) -> Embedder | None:
     module_name, class_name, extra = _PROVIDERS[settings.embedding]
     try:
         module = importlib.import_module(module_name)
+        # Providers import their package when built, so a missing one shows up here too.
+        embedder: Embedder = getattr(module, class_name).from_settings(settings)
     except ImportError as exc:
         raise EmbeddingError(
             f"The '{settings.embedding}' embedding needs a package that is not installed ({exc.name}); "
             f"install it with: pip install '{extra}'."
         ) from exc
-    embedder: Embedder = getattr(module, class_name).from_settings(settings)
     return embedder
