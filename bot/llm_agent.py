@@ -127,7 +127,7 @@ class LLMAgent:
             base_url=settings.llm_base_url or os.environ.get("OPENAI_BASE_URL") or None,
             api_key=SecretStr(key),
             timeout=settings.llm_timeout,
-            max_retries=0,  # llm_timeout is the whole budget per call; a failure falls back at once
+            max_retries=0,  # each HTTP call gets llm_timeout once; on failure the assistant falls back at once
             temperature=settings.llm_temperature,
             use_responses_api=False,  # OpenAI-compatible servers (DeepSeek, Qwen, vLLM) speak chat completions
         )
