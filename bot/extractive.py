@@ -35,6 +35,9 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+_JUNK = re.compile(r"附件[:：\d]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
+
+
 @dataclass(frozen=True)
 class Extract:
     """Sentences picked from one hit, in their order in the clause."""
@@ -53,6 +56,7 @@ def pick_sentences(question: str, hits: list[Hit], budget: int) -> list[Extract]
     wanted = intents(question)
     extracts: list[Extract] = []
     used = 0
+    best_overall = 0.0
     for rank, hit in enumerate(hits):
         sentences = [s.strip() for s in _SENTENCE.findall(hit.clause.text) if len(s.strip()) >= 4]
         if not sentences:
@@ -60,6 +64,9 @@ def pick_sentences(question: str, hits: list[Hit], budget: int) -> list[Extract]
         scored = sorted(
             ((_score(s, q_tokens, wanted), i) for i, s in enumerate(sentences)), key=lambda p: -p[0]
         )
+        if extracts and scored[0][0] < 0.6 * best_overall:
+            continue  # a weaker clause adds length, not an answer
+        best_overall = max(best_overall, scored[0][0])
         per_hit = 3 if rank == 0 else 2
         chosen: list[int] = []
         for score, i in scored:
@@ -87,6 +94,8 @@ def _score(sentence: str, q_tokens: set[str], wanted: list[str]) -> float:
         bonus += 0.1
     if len(sentence) < 12 and not _NUMBER.search(sentence):
         bonus -= 0.2  # a bare heading says little on its own
+    if _JUNK.search(sentence):
+        bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing
     return overlap + bonus
 
 

@@ -101,7 +101,8 @@ def _join(raw: list[Paragraph]) -> list[Paragraph]:
             continue
         prev = out[-1] if out else None
         if prev is not None and para.is_table and prev.is_table and not broken:
-            assert prev.rows is not None and para.rows is not None
+            assert prev.rows is not None
+            assert para.rows is not None
             prev.rows.extend(para.rows)
             prev.text = "\n".join(prev.rows)
             prev.end = para.end

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.vocabulary import ABBREVIATIONS, DOMAIN_WORDS, STOPWORDS
+from retrieval.vocabulary import ABBREVIATIONS, DOMAIN_WORDS, QUESTION_FORMS, STOPWORDS
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff%％]")
 _jieba_lock = threading.Lock()
@@ -44,8 +44,9 @@ def tokenize(text: str) -> list[str]:
 
 
 def expand_query(text: str) -> str:
-    """Append the full words behind the abbreviations found in a question."""
+    """Append the full words behind the abbreviations and question forms found in a question."""
     extra = [full for short, fulls in ABBREVIATIONS.items() if short in text for full in fulls]
+    extra += [word for pattern, words in QUESTION_FORMS if pattern.search(text) for word in words]
     return text + (" " + " ".join(extra) if extra else "")
 
 
