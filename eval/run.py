@@ -70,7 +70,8 @@ def run_eval(what: str, qa_files: list[Path], settings: Any, as_json: bool = Fal
         from eval.report import write_report
 
         path = write_report(results, EVAL_DIR)
-        print(f"wrote {path}")
+        (EVAL_DIR / "RESULTS.json").write_text(json.dumps(_strip(results), ensure_ascii=False, indent=1) + "\n")
+        print(f"wrote {path} and {EVAL_DIR / 'RESULTS.json'}")
     return 0
 
 
