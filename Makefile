@@ -30,6 +30,7 @@ ingest: $(STAMP)
 
 ## make test: create the venv with the dev extras, install browser and fonts, run the tests
 test: $(DEV_STAMP)
+	bash scripts/install-browser.sh
 	bash scripts/install-test-deps.sh
 	$(BIN)/python -m pytest -m "not slow" -q
 

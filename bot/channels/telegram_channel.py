@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import defaultdict
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -67,19 +68,24 @@ def build_application(settings: Settings, assistant: Assistant) -> Application:
 
 
 def run_polling(settings: Settings) -> None:
-    """``huiqi telegram``: answer by long polling until Ctrl-C; a setup problem ends in one clear sentence."""
+    """``huiqi telegram``: answer by long polling until Ctrl-C.
+
+    Raises:
+        TelegramSetupError: no token, a token Telegram rejects, or no Bot API server to reach; the
+            message is one sentence saying what to do.
+    """
+    bot_token(settings)  # before loading the index, so a missing token fails at once
+    application = build_application(settings, Assistant(settings))
+    log.info("telegram: polling %s", settings.telegram_api_url or "api.telegram.org")
     try:
-        bot_token(settings)
-        application = build_application(settings, Assistant(settings))
-        log.info("telegram: polling %s", settings.telegram_api_url or "api.telegram.org")
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    except TelegramSetupError as exc:
-        raise SystemExit(str(exc)) from None
     except InvalidToken:
-        raise SystemExit("Telegram rejected TELEGRAM_BOT_TOKEN; copy the token from @BotFather again.") from None
-    except NetworkError as exc:
+        raise TelegramSetupError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token from @BotFather again."
+        ) from None
+    except NetworkError as exc:  # only at start-up: once running, PTB retries network errors itself
         where = settings.telegram_api_url or "api.telegram.org"
-        raise SystemExit(
+        raise TelegramSetupError(
             f"Could not reach the Telegram Bot API at {where} ({exc}); check the network or HUIQI_TELEGRAM_API_URL."
         ) from None
 
@@ -117,6 +123,9 @@ class TelegramChannel:
     def __init__(self, assistant: Assistant, sessions: ChatSessions) -> None:
         self.assistant = assistant
         self.sessions = sessions
+        # Chats are answered concurrently, but within a chat one question at a time, so that a
+        # follow-up sent quickly still finds the previous turn in memory and replies keep their order.
+        self._chat_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler("start", self.start))
@@ -181,15 +190,18 @@ class TelegramChannel:
         reply_to: int | None = None,
         echo: bool = False,
     ) -> None:
-        session_id = self.sessions.get(chat_id) or self.sessions.get_or_start(chat_id, self.assistant.new_session())
-        try:
-            async with typing(context.bot, chat_id):
-                answer = await asyncio.to_thread(self.assistant.ask, question, session_id)
-        except QuestionError as exc:  # the user's question cannot be asked as it is; say why
-            await send_html(context.bot, chat_id, [escape(str(exc), quote=False)], reply_to=reply_to)
-            return
-        parts = fmt.answer_parts(answer, question if echo else None)
-        await send_html(context.bot, chat_id, parts, fmt.answer_keyboard(answer), reply_to)
+        async with self._chat_locks[chat_id]:
+            session_id = self.sessions.get(chat_id) or self.sessions.get_or_start(
+                chat_id, self.assistant.new_session()
+            )
+            try:
+                async with typing(context.bot, chat_id):
+                    answer = await asyncio.to_thread(self.assistant.ask, question, session_id)
+            except QuestionError as exc:  # the question cannot be asked as it is; the message says why
+                await send_html(context.bot, chat_id, [escape(str(exc), quote=False)], reply_to=reply_to)
+                return
+            parts = fmt.answer_parts(answer, question if echo else None)
+            await send_html(context.bot, chat_id, parts, fmt.answer_keyboard(answer), reply_to)
 
     # ---- buttons under answers and the catalogue ---------------------------------------------
 

@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 from bot.types import Answer
 from retrieval.types import Clause, PolicyInfo
 
-MESSAGE_LIMIT = 4096  # characters per message (Bot API sendMessage)
+MESSAGE_LIMIT = 4096  # per message (Bot API sendMessage), in UTF-16 code units
 CALLBACK_LIMIT = 64  # bytes of callback_data per button
 POLICIES_PER_PAGE = 8
 
@@ -176,7 +176,7 @@ _SOFT_BREAKS = frozenset("。；！？，、;!?,. ")
 
 
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut Telegram HTML into messages of at most ``limit`` characters, each valid on its own.
+    """Cut Telegram HTML into messages of at most ``limit`` UTF-16 code units, each valid on its own.
 
     Cuts at the last line break that fits (so a citation line stays whole), else after punctuation
     or a space, else between characters; never inside a tag or an entity. Tags still open at a cut
@@ -186,7 +186,7 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     True
     """
     text = text.strip()
-    if len(text) <= limit:
+    if _units(text) <= limit:
         return [text] if text else []
     parts: list[str] = []
     pending = deque(_ATOM.findall(text))
@@ -197,7 +197,7 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     while pending:
         atom = pending.popleft()
         after = _apply(stack, atom)
-        if size + len(atom) + _closing_size(after) > limit and len(part) > start:
+        if size + _units(atom) + _closing_size(after) > limit and len(part) > start:
             cut, cut_stack = line_cut or soft_cut or (len(part), stack)
             parts.append("".join(part[:cut]).rstrip() + _close(cut_stack))
             pending.extendleft(reversed([*part[cut:], atom]))
@@ -208,7 +208,7 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
             line_cut = soft_cut = None
             continue
         part.append(atom)
-        size += len(atom)
+        size += _units(atom)
         stack = after
         if atom == "\n":
             line_cut = (len(part) - 1, list(stack))
@@ -217,6 +217,11 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if len(part) > start:
         parts.append("".join(part).strip() + _close(stack))
     return [p for p in parts if _TAG.sub("", p).strip()]
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _apply(stack: list[tuple[str, str]], atom: str) -> list[tuple[str, str]]:
@@ -246,4 +251,4 @@ def _closing_size(stack: list[tuple[str, str]]) -> int:
 def _reopen(stack: list[tuple[str, str]]) -> tuple[list[str], int, int]:
     """A new part starting with the tags that were open at the cut: (atoms, size, atoms before content)."""
     opening = [tag for _, tag in stack]
-    return opening, sum(map(len, opening)), len(opening)
+    return opening, sum(map(_units, opening)), len(opening)

@@ -62,16 +62,20 @@
     return `《${item.title}》${doc}${item.clause || item.path || ""}`;
   }
 
-  /** Marks stretches of ``text`` (two characters or more) that also occur in the query. */
+  /**
+   * Marks the query's words in ``text``: whole space-separated words, and any stretch of three
+   * characters or more from them (so 高新技术企业 marks, but a bare 企业 inside it does not).
+   */
   function highlighted(text, query) {
-    const needle = query.replace(/\s+/g, " ");
+    const words = query.split(/[\s\p{P}]+/u).filter((w) => w.length >= 2);
+    const matches = (piece) =>
+      words.some((w) => w === piece || (piece.length >= 3 && w.includes(piece)));
     const out = [];
     let plain = "";
     for (let i = 0; i < text.length; ) {
       let len = 0;
       for (let l = Math.min(16, text.length - i); l >= 2; l--) {
-        const piece = text.substr(i, l);
-        if (!/[\s\p{P}]/u.test(piece) && needle.includes(piece)) {
+        if (matches(text.substr(i, l))) {
           len = l;
           break;
         }
@@ -243,14 +247,12 @@
     const run = { seq: searchRun.seq + 1, controller: new AbortController() };
     searchRun = run;
     hitsList.setAttribute("aria-busy", "true");
-    const started = performance.now();
     try {
       const data = await api("POST", "/v1/search", { query, top_k: TOP_K, filters: filters() }, run.controller.signal);
       if (run !== searchRun) return;
       renderHits(data.hits || [], query);
-      const ms = Math.round(performance.now() - started);
       searchStatus.textContent = hits.length
-        ? `找到 ${hits.length} 条相关条款（${ms} 毫秒）。按 ↓ 逐条查看。`
+        ? `找到 ${hits.length} 条相关条款，按 ↓ 逐条查看，按 c 复制引用。`
         : "没有找到相关条款：换个说法，或减少筛选条件再试。";
       searchStatus.classList.remove("failed");
     } catch (err) {
@@ -377,13 +379,14 @@
     answerText = answer.answer || "";
     copyAnswer.hidden = !answerText;
     const badge = answer.answered ? (answer.mode === "llm" ? "大模型生成，已核验引用" : "条款摘录") : "未找到可引用的条款";
-    answerBox.replaceChildren(
+    const parts = [
       h("p", { class: "mode" + (answer.answered ? "" : " refused") }, badge),
       body,
       answer.notice ? h("p", { class: "notice" }, answer.notice) : null,
       cited.length ? h("h3", { class: "cites-h" }, `引用条款（${cited.length}）`) : null,
       cited.length ? h("ol", { class: "cites" }, cited.map(renderCitation)) : null,
-    );
+    ];
+    answerBox.replaceChildren(...parts.filter(Boolean));
   }
 
   function renderCitation(c) {

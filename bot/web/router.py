@@ -69,7 +69,8 @@ def web_router(settings: Settings) -> APIRouter:
     def console_asset(name: str) -> Response:
         if name not in CONSOLE_ASSETS:
             raise HTTPException(status_code=404, detail=f"No console file named {name!r}.")
-        return Response(assets[name], media_type=f"{CONSOLE_ASSETS[name]}; charset=utf-8",
-                        headers={**CACHE, **SECURITY})
+        return Response(
+            assets[name], media_type=f"{CONSOLE_ASSETS[name]}; charset=utf-8", headers={**CACHE, **SECURITY}
+        )
 
     return router

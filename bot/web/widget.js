@@ -192,6 +192,7 @@
     }
     const streams = res.ok && res.body && res.body.getReader && window.TextDecoder;
     if (!streams && (res.ok || res.status === 404 || res.status === 405)) {
+      if (res.body && res.body.cancel) res.body.cancel().catch(() => {});
       const answer = await post("/v1/ask", body, signal);
       handlers.delta({ text: answer.answer || "" });
       handlers.citations({ citations: answer.citations || [] });
@@ -240,8 +241,17 @@
     let busy = null; // AbortController of the answer being streamed
     let answerCount = 0;
 
-    const style = h("style");
-    style.textContent = STYLESHEET;
+    // A constructed stylesheet is not "inline style" to a Content-Security-Policy, so pages with a
+    // strict style-src still show the widget styled; older browsers get a <style> element.
+    let style = null;
+    if ("adoptedStyleSheets" in root && window.CSSStyleSheet && "replaceSync" in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLESHEET);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      style = h("style");
+      style.textContent = STYLESHEET;
+    }
 
     const bubble = h(
       "button",
@@ -283,7 +293,8 @@
       h("p", { id: "hq-note", class: "note" }, "回答摘自政策原文，仅供参考，具体以主管部门解释为准。"),
     );
     const frame = h("div", { class: "frame " + config.position }, bubble, panel);
-    root.append(style, frame);
+    if (style) root.append(style);
+    root.append(frame);
 
     panel.addEventListener("keydown", (e) => {
       if (e.key === "Escape") {
@@ -309,7 +320,23 @@
       return !panel.hidden;
     }
 
+    // On phones the panel covers the page; the page underneath should not scroll meanwhile.
+    const phone = window.matchMedia("(max-width: 480px)");
+    let pageOverflow = null;
+
+    function lockPage(lock) {
+      const html = document.documentElement;
+      if (lock && phone.matches && pageOverflow === null) {
+        pageOverflow = html.style.overflow;
+        html.style.overflow = "hidden";
+      } else if (!lock && pageOverflow !== null) {
+        html.style.overflow = pageOverflow;
+        pageOverflow = null;
+      }
+    }
+
     function open() {
+      lockPage(true);
       panel.hidden = false;
       frame.classList.add("open");
       bubble.setAttribute("aria-expanded", "true");
@@ -318,6 +345,7 @@
     }
 
     function close() {
+      lockPage(false);
       panel.hidden = true;
       frame.classList.remove("open");
       bubble.setAttribute("aria-expanded", "false");
