@@ -117,7 +117,7 @@ class Assistant:
                 self.stats["llm_fallback"] += 1
                 notice = f"大模型暂不可用或答案未通过核验（{type(exc).__name__}），以下为条款摘录。"
                 log.warning("llm_fallback", extra={"reason": str(exc)[:200], "session_id": session_id})
-        text, citations = compose(standalone, cited, self.settings.max_answer_chars)
+        text, citations = compose(standalone, cited, self.settings.max_answer_chars, self.kb.idf)
         self.stats["extractive"] += 1
         return Answer(text, citations, True, "extractive", notice=notice, **base)
 
@@ -130,7 +130,7 @@ class Assistant:
         year = missing_year(question, cited)
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。"
-        if lacks_figure(question, cited, self.settings.max_answer_chars):
+        if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
             return "找到的条款没有给出具体的金额、比例或期限。"
         return ""
 

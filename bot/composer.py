@@ -21,9 +21,11 @@ def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
     return (keep or [top])[:limit]
 
 
-def compose(question: str, hits: list[Hit], budget: int) -> tuple[str, list[Citation]]:
+def compose(
+    question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None
+) -> tuple[str, list[Citation]]:
     """An answer made only of sentences copied from ``hits``, each followed by its marker."""
-    extracts = pick_sentences(question, hits, budget)
+    extracts = pick_sentences(question, hits, budget, idf)
     if not extracts:
         extracts = [Extract(hits[0], (hits[0].clause.text[:budget],))]
     groups: dict[str, list[Extract]] = {}

@@ -15,26 +15,42 @@ from retrieval.types import Hit
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    # question words -> what a sentence that answers them contains
+    # what the question asks -> what a sentence that answers it contains
     "amount": (
-        re.compile(r"多少|几|比例|最高|最多|上限|封顶|额度|金额|标准|补贴|补助|奖励|奖补|贴息|减免|退税|费率"),
+        re.compile(r"多少|几[个年月天家项倍成]|比例|最高|最多|上限|封顶|额度|金额|标准是|费率|税率|怎么.{0,2}(?:补|奖|减|算)"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|年|倍|家|个|人)|不超过|最高|全额|减半|免收|按.{0,10}给予"),
     ),
+    "duration": (
+        re.compile(r"多久|多长时间|几天|几个月|几年|期限|时限|延长"),
+        re.compile(r"\d+\s*(?:个)?(?:工作日|日|天|个月|年)(?:内|以内)?|之日起|以内|延长"),
+    ),
+    "date": (
+        re.compile(r"什么时候|哪天|何时|截止|截至|最晚|几号|有效期|到期"),
+        re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|年底|年末|之前|前|起"),
+    ),
     "eligibility": (
-        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请|够不够|算不算|哪些企业|什么企业|门槛"),
-        re.compile(r"条件|不低于|不少于|以上|须|应当|具有|符合|满足|年度|占|比重"),
+        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请|够不够|算不算|哪些企业|什么企业|门槛|才算|是指"),
+        re.compile(r"条件|不低于|不少于|以上|须|应当|具有|符合|满足|是指|占.{0,12}比"),
+    ),
+    "permission": (
+        re.compile(r"行不行|能不能|可不可以|可以吗|能.{0,6}吗|还.{0,4}吗|必须|是否"),
+        re.compile(r"不接收|不得|不予|不再|暂不|可不|可以|可|允许|免予|无需|不需要|不采取|应当|必须"),
+    ),
+    "materials": (
+        re.compile(r"材料|资料|证明|提交|提供|准备"),
+        re.compile(r"材料|提供|提交|复印件|证明|盖章|申请表|报告"),
     ),
     "procedure": (
-        re.compile(r"怎么|如何|流程|程序|手续|申报|办理|多久|几天|期限|什么时候|截止|材料|证明|提交|找谁|哪个部门"),
-        re.compile(r"申报|提交|提供|材料|证明|盖章|受理|审核|流程|日内|个工作日|之前|前|截止|负责|登录|系统"),
+        re.compile(r"怎么|如何|流程|程序|手续|找谁|哪个部门|怎样|哪里"),
+        re.compile(r"申报|提交|受理|审核|流程|负责|登录|系统|报送|向.{1,12}(?:申请|报送|提出)"),
     ),
     "document": (
-        re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门|谁制定|谁发布|出台|施行|实施|生效|有效期"),
+        re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
         re.compile(r"施行|实施|印发|有效期|执行|起|制定|发布|〔\d{4}〕"),
     ),
 }
-
-
+FLOOR = 0.3  # a sentence must score at least this share of the best one
+RANK_PENALTY = 0.06  # per rank of its clause
 _JUNK = re.compile(r"附件[:：\d]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
 
 
@@ -50,46 +66,47 @@ def intents(question: str) -> list[str]:
     return [name for name, (asks, _) in _INTENTS.items() if asks.search(question)]
 
 
-def pick_sentences(question: str, hits: list[Hit], budget: int) -> list[Extract]:
-    """Choose the sentences that answer ``question``, within ``budget`` characters overall."""
+def pick_sentences(
+    question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None, limit: int = 6
+) -> list[Extract]:
+    """Choose the sentences that answer ``question`` across all ``hits``, within ``budget`` characters.
+
+    Sentences compete globally (a lower-ranked clause pays a small penalty), so the one sentence that
+    answers can come from the third clause; the chosen ones are shown per clause, in clause order.
+    """
     q_tokens = set(query_tokens(question))
+    weights = {t: (idf or {}).get(t, 1.0) for t in q_tokens}
     wanted = intents(question)
-    extracts: list[Extract] = []
-    used = 0
-    best_overall = 0.0
+    pool: list[tuple[float, int, int, str]] = []
     for rank, hit in enumerate(hits):
-        sentences = [s.strip() for s in _SENTENCE.findall(hit.clause.text) if len(s.strip()) >= 4]
-        if not sentences:
-            continue
-        scored = sorted(
-            ((_score(s, q_tokens, wanted), i) for i, s in enumerate(sentences)), key=lambda p: -p[0]
-        )
-        if extracts and scored[0][0] < 0.6 * best_overall:
-            continue  # a weaker clause adds length, not an answer
-        best_overall = max(best_overall, scored[0][0])
-        per_hit = 3 if rank == 0 else 2
-        chosen: list[int] = []
-        for score, i in scored:
-            if len(chosen) >= per_hit or score <= 0:
-                break
-            length = len(sentences[i])
-            if used + length > budget and chosen:
-                break
-            if used + length > budget * 1.15 and extracts:
-                break
-            chosen.append(i)
-            used += length
-        if chosen:
-            extracts.append(Extract(hit, tuple(_trim(sentences[i]) for i in sorted(chosen))))
-        if used >= budget:
+        for i, sentence in enumerate(s.strip() for s in _SENTENCE.findall(hit.clause.text)):
+            if len(sentence) >= 4:
+                pool.append((_score(sentence, weights, wanted) - RANK_PENALTY * rank, rank, i, sentence))
+    pool.sort(key=lambda row: -row[0])
+    if not pool or pool[0][0] <= 0:
+        return []
+    floor = FLOOR * pool[0][0]
+    chosen: list[tuple[int, int, str]] = []
+    used = 0
+    for score, rank, i, sentence in pool:
+        if score < floor or len(chosen) >= limit:
             break
+        if used + len(sentence) > budget and chosen:
+            continue
+        chosen.append((rank, i, _trim(sentence)))
+        used += len(sentence)
+    chosen.sort()
+    extracts: list[Extract] = []
+    for rank in dict.fromkeys(r for r, _, _ in chosen):
+        extracts.append(Extract(hits[rank], tuple(s for r, _, s in chosen if r == rank)))
     return extracts
 
 
-def _score(sentence: str, q_tokens: set[str], wanted: list[str]) -> float:
+def _score(sentence: str, weights: dict[str, float], wanted: list[str]) -> float:
+    """IDF-weighted share of the question's words in the sentence, plus bonuses for answer shapes."""
     tokens = set(tokenize(sentence))
-    overlap = len(tokens & q_tokens) / (len(q_tokens) or 1)
-    bonus = sum(0.25 for name in wanted if _INTENTS[name][1].search(sentence))
+    overlap = sum(w for t, w in weights.items() if t in tokens) / (sum(weights.values()) or 1.0)
+    bonus = sum(0.3 for name in wanted if _INTENTS[name][1].search(sentence))
     if "amount" in wanted and _NUMBER.search(sentence):
         bonus += 0.1
     if len(sentence) < 12 and not _NUMBER.search(sentence):

@@ -51,7 +51,7 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
-def lacks_figure(question: str, hits: list[Hit], budget: int) -> bool:
+def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None) -> bool:
     """The question asks for an amount, but no chosen sentence of the best clauses states one.
 
     (Also requiring the question's rarest word in that sentence was tried and refused 16% of the
@@ -60,5 +60,5 @@ def lacks_figure(question: str, hits: list[Hit], budget: int) -> bool:
     wanted = intents(question)
     if not _ASKS_FIGURE.search(question) or "amount" not in wanted or "document" in wanted:
         return False
-    extracts = pick_sentences(question, hits[:2], budget)
+    extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
