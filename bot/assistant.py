@@ -17,7 +17,7 @@ from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.memory import Memory, Turn
 from bot.relevance import lacks_figure, missing_year, regional
-from bot.scope import asks_case_status, out_of_region, places_in
+from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer
 from retrieval.knowledge_base import KnowledgeBase
@@ -135,6 +135,8 @@ class Assistant:
         return ""
 
     def _out_of_scope(self, question: str) -> str:
+        if not is_policy_question(question):
+            return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
             return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
         missing = out_of_region(question, self._covered_places)

@@ -29,6 +29,22 @@ _CASE_STATUS = re.compile(
 )
 
 
+# Words of which a question about enterprise policy has at least one; "今天天气怎么样" has none.
+_POLICY_WORD = re.compile(
+    r"企业|公司|单位|个体|商户|厂|政策|补贴|补助|奖励|奖补|扶持|支持|资金|税|费|贷|融资|担保|保险|社保|公积金"
+    r"|申报|申请|认定|评定|办理|审批|登记|备案|许可|项目|就业|招|培训|人才|工程|产业|上市|挂牌|创业|创新|专项"
+    r"|措施|规定|条件|材料|文件|通知|办法|方案|标准|门槛|停工|环评|排放|减排|污染|用地|住房|房|租|采购|出口|进口"
+    r"|外贸|汇率|银行|金融|科技|研发|技改|改造|专精特新|小巨人|高企|科小|规上|头雁|冠军|龙头|基地|平台|园区|开发区"
+    r"|文号|条款|补|奖|减免|免|退|缓缴|贴息|利率|额度|期限|部门|热线|12345|答复|建议|代表|审查|整改|准入|延长"
+    r"|基站|5G|建设|IPO|交易所|股|发行|疫情|纾困|复工|复产|经济|数字化|转型|农业|乡村|收入|成本"
+)
+
+
+def is_policy_question(question: str) -> bool:
+    """Whether the question is about enterprise policy at all."""
+    return bool(_POLICY_WORD.search(question))
+
+
 def places_in(text: str) -> list[str]:
     """Places named in ``text``, longest names first, without overlaps."""
     found: list[str] = []
