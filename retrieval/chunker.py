@@ -206,6 +206,7 @@ def _split_long(paras: list[Paragraph], max_chars: int) -> list[list[Paragraph]]
 
 
 def _split_sentences(para: Paragraph, max_chars: int) -> list[Paragraph]:
+    max_chars = max(max_chars, 20)
     sentences = [s for s in _SENTENCE.findall(para.text) if s]
     out: list[Paragraph] = []
     buf, offset, buf_start = "", 0, 0
@@ -241,7 +242,8 @@ def _split_table(para: Paragraph, max_chars: int) -> list[Paragraph]:
     for row in rows[1:]:
         if len(row) > max_chars:  # one row longer than a clause: its sentences go on alone
             parts.append(current)
-            parts.extend([header, piece.text] for piece in _split_sentences(Paragraph(row, 0, 0), max_chars - len(header)))
+            room = max(max_chars - len(header), max_chars // 2)  # a header longer than a clause must not stall
+            parts.extend([header, piece.text] for piece in _split_sentences(Paragraph(row, 0, 0), room))
             current = [header]
             continue
         if len("\n".join(current)) + len(row) + 1 > max_chars and len(current) > 1:
