@@ -16,7 +16,7 @@ from bot.composer import compose, refusal, select_hits
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.memory import Memory, Turn
-from bot.relevance import lacks_figure, missing_year, regional
+from bot.relevance import city_not_covered, lacks_figure, missing_year, regional
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer
@@ -127,6 +127,9 @@ class Assistant:
         return regional(wide, question)[: self.settings.top_k]
 
     def _unsupported(self, question: str, cited: list[Hit]) -> str:
+        city = city_not_covered(question, cited)
+        if city:
+            return f"已收录的政策中没有{city}本地的相关规定。"
         year = missing_year(question, cited)
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。"

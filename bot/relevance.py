@@ -39,6 +39,23 @@ def regional(hits: list[Hit], question: str) -> list[Hit]:
     return [h for h in hits if in_region(h, places)]
 
 
+def city_not_covered(question: str, hits: list[Hit]) -> str | None:
+    """A question about one city's own rules, answered only by other governments' clauses.
+
+    "洛阳市对上市奖励多少" is not answered by a provincial or national clause, nor by Anyang's.
+    """
+    places = places_in(question)
+    if len(places) != 1 or PLACES[places[0]] == places[0]:
+        return None
+    city = places[0]
+    acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
+    if not acts:
+        return None  # "在安阳办贷款" may rest on a provincial rule
+    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}{h.clause.text}" for h in hits[:3]):
+        return None
+    return city
+
+
 def missing_year(question: str, hits: list[Hit]) -> str | None:
     """A year the question asks about that none of the clauses mentions."""
     years = set(_YEAR.findall(question))

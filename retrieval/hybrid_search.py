@@ -25,7 +25,7 @@ class FusionParams:
 def fuse(
     lexical: np.ndarray,
     vector: dict[int, float],
-    query_token_sets: Sequence[frozenset[str]],
+    query_groups: Sequence[tuple[str, frozenset[str]]],
     clause_tokens: Sequence[frozenset[str]],
     idf: dict[str, float],
     allowed: np.ndarray | None,
@@ -37,7 +37,7 @@ def fuse(
     Args:
         lexical: BM25 score per clause.
         vector: clause index -> cosine similarity, for the vector candidates.
-        query_token_sets: the question's tokens (one set, or one per sub-question).
+        query_groups: each question word with the words that may stand for it in a clause.
         clause_tokens: each clause's token set (text and heading path).
         idf: token -> inverse document frequency, for weighting coverage.
         allowed: boolean mask of clauses that pass the filters, or None.
@@ -60,13 +60,15 @@ def fuse(
     sims = [vector[i] for i in candidates if i in vector]
     lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
     span = (hi - lo) or 1.0
-    query_tokens = frozenset().union(*query_token_sets) if query_token_sets else frozenset()
-    total_idf = sum(idf.get(t, 0.0) for t in query_tokens) or 1.0
+    weights = [(idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
+               for word, members in query_groups]
+    total_idf = sum(w for w, _ in weights) or 1.0
     scored: list[tuple[int, float, float]] = []
     for i in candidates:
         lex_n = max(float(lex[i]), 0.0) / top_lex
         vec_n = (vector[i] - lo) / span if i in vector else 0.0
-        covered = sum(idf.get(t, 0.0) for t in query_tokens if t in clause_tokens[i]) / total_idf
+        tokens = clause_tokens[i]
+        covered = sum(w for w, members in weights if not members.isdisjoint(tokens)) / total_idf
         score = (1 - params.vector_weight) * lex_n + params.vector_weight * vec_n
         scored.append((i, score + params.coverage_weight * covered, covered))
     scored.sort(key=lambda row: -row[1])

@@ -24,7 +24,7 @@ import numpy as np
 from retrieval.chunker import split_clauses
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.hybrid_search import FusionParams, fuse
-from retrieval.lexical import LexicalIndex, expand_query, query_tokens, tokenize
+from retrieval.lexical import LexicalIndex, expand_query, query_groups, query_tokens, tokenize
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
@@ -125,7 +125,7 @@ class KnowledgeBase:
                 if idx is not None:
                     vector[idx] = sim
         ranked = fuse(
-            lexical, vector, [frozenset(tokens)], self._token_sets, self._idf, allowed, self._params, k
+            lexical, vector, query_groups(query), self._token_sets, self._idf, allowed, self._params, k
         )
         return [Hit(self._clauses[self._ids[i]], score, coverage) for i, score, coverage in ranked]
 

@@ -54,6 +54,22 @@ def query_tokens(text: str) -> list[str]:
     return tokenize(expand_query(text))
 
 
+def query_groups(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each word of the question with the words that can stand for it in a clause.
+
+    Coverage counts a word as found when any of its stand-ins is, so expanding "利息" to
+    "贴息 利率" helps ranking without making the question look less covered.
+    """
+    groups: dict[str, set[str]] = {}
+    for token in tokenize(text):
+        members = groups.setdefault(token, {token})
+        for short, fulls in ABBREVIATIONS.items():
+            if token == short or (len(token) >= 2 and token in short and short in text):
+                for full in fulls:
+                    members.update(tokenize(full))
+    return [(token, frozenset(members)) for token, members in groups.items()]
+
+
 _NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff%％]")
 
 

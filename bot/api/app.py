@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from bot.api import answers, catalogue, feedback, health, openai_compat
 from bot.api.deps import authenticate, rate_limit
+from bot.api.documents import documents_router, upload_limit
 from bot.api.errors import install_error_handlers
 from bot.api.metrics import ApiMetrics
-from bot.api.middleware import RequestContextMiddleware
+from bot.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from bot.api.ratelimit import SlidingWindowLimiter
-from bot.api.routes import answers, catalogue, feedback, health, openai_compat
-from bot.api.routes.documents import documents_router
 from bot.api.schemas import ErrorOut
 from bot.assistant import Assistant
 from bot.settings import Settings
@@ -27,6 +27,7 @@ log = logging.getLogger("huiqi.api")
 JSON_BODY_LIMIT = 1024 * 1024
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body could not be read (not UTF-8 JSON)."},
     401: {"model": ErrorOut, "description": "An API key is required (HUIQI_API_KEYS is set)."},
     403: {"model": ErrorOut, "description": "The key is not valid, or the endpoint needs the admin key."},
     422: {"model": ErrorOut, "description": "The request is not valid; `error.message` says why."},
@@ -68,7 +69,6 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     v1 = APIRouter(
         dependencies=[Depends(authenticate), Depends(rate_limit)],
         responses=ERRORS,
-        max_body_size=JSON_BODY_LIMIT,
     )
     for module in (answers, catalogue, feedback, openai_compat):
         v1.include_router(module.router)
@@ -78,6 +78,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     _include_optional_routers(app, settings)
 
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware, default=JSON_BODY_LIMIT, per_path={"/v1/documents": upload_limit(settings)}
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     if settings.cors_origins:
         # The widget runs on third-party pages and sends `Authorization: Bearer <data-api-key>`.

@@ -111,11 +111,11 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "The request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = f"No such endpoint: {request.method} {request.url.path}; see /docs."
-        elif exc.status_code == 413:
-            limit = request.app.state.settings.max_upload_mb
-            message = (
-                f"The request body is too large: files up to {limit:g} MB are accepted (HUIQI_MAX_UPLOAD_MB)."
-            )
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "another method")
+            message = f"{request.method} is not allowed on {request.url.path}; use {allowed}."
+        elif exc.status_code == 400 and message == "There was an error parsing the body":
+            message = "The body could not be read: send UTF-8 JSON (or multipart/form-data for uploads)."
         code = _CODES.get(exc.status_code, "error")
         return error_response(request, exc.status_code, code, message, dict(exc.headers or {}))
 

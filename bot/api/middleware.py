@@ -12,7 +12,9 @@ import re
 import time
 import uuid
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.api.metrics import ApiMetrics
@@ -82,3 +84,43 @@ class RequestContextMiddleware:
                     ensure_ascii=False,
                 )
             )
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over a per-path limit with a JSON 413, before any parsing.
+
+    A declared ``Content-Length`` over the limit is answered at once; a body that grows past it
+    (chunked uploads) stops the handler with an ``HTTPException(413)``.
+    """
+
+    def __init__(
+        self, app: ASGIApp, default: int, per_path: dict[str, tuple[int, str]] | None = None
+    ) -> None:
+        self.app = app
+        self.default = default
+        self.per_path = per_path or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit, message = self.per_path.get(scope.get("path", ""), (self.default, ""))
+        message = message or f"The request body is larger than {limit // 1024} KB; send less."
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            request_id = scope.get("state", {}).get("request_id")
+            body = {"error": {"code": "payload_too_large", "message": message, "request_id": request_id}}
+            await JSONResponse(body, status_code=413, headers={"Connection": "close"})(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            incoming = await receive()
+            if incoming["type"] == "http.request":
+                received += len(incoming.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, detail=message)
+            return incoming
+
+        await self.app(scope, limited, send)

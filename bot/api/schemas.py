@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bot.assistant import validate_question
 from retrieval.types import Filters
@@ -20,6 +20,18 @@ SESSION_ID = Field(
     pattern=r"^[A-Za-z0-9_.:\-]+$",
     description="Conversation id; reuse it for follow-up questions. A new one is made when omitted.",
 )
+
+
+# One server-sent event, as OpenAPI 3.2 describes text/event-stream items.
+SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "description": "JSON text"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
 
 
 class Body(BaseModel):
@@ -49,8 +61,13 @@ class FiltersIn(Body):
         return Filters(**self.model_dump())
 
 
-# QuestionError is a ValueError, so pydantic reports its Chinese sentence as a 422.
-Question = Annotated[str, AfterValidator(validate_question)]
+# QuestionError is a ValueError, so pydantic reports its Chinese sentence as a 422. The limits are
+# documented in the schema but checked by the assistant's rule, which says what is wrong in Chinese.
+Question = Annotated[
+    str,
+    AfterValidator(validate_question),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 500, "pattern": r"\S"}),
+]
 
 
 class AskIn(Body):

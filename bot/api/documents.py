@@ -12,18 +12,28 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import AssistantDep, require_admin
 from bot.api.errors import ApiError
-from bot.api.schemas import IngestOut, RemovedOut
+from bot.api.schemas import ErrorOut, IngestOut, RemovedOut
 from bot.assistant import Assistant
 from bot.settings import Settings
 from retrieval.loaders import SUPPORTED_SUFFIXES
 
 _CHUNK = 1 << 20
 # multipart framing around the file; the file itself is checked against the exact limit
-_MULTIPART_SLACK = 64 * 1024
+MULTIPART_SLACK = 64 * 1024
 
 
 def upload_dir(settings: Settings) -> Path:
     return Path(settings.data_dir) / "uploads"
+
+
+def upload_limit(settings: Settings) -> tuple[int, str]:
+    """Largest accepted upload body in bytes, and the sentence that refuses a larger one."""
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    return limit + MULTIPART_SLACK, too_large(settings.max_upload_mb)
+
+
+def too_large(limit_mb: float) -> str:
+    return f"The file is larger than {limit_mb:g} MB; split it or raise HUIQI_MAX_UPLOAD_MB."
 
 
 def documents_router(settings: Settings) -> APIRouter:
@@ -35,7 +45,11 @@ def documents_router(settings: Settings) -> APIRouter:
         "/v1/documents",
         response_model=IngestOut,
         status_code=201,
-        max_body_size=limit + _MULTIPART_SLACK,
+        responses={
+            413: {"model": ErrorOut, "description": "The file is larger than HUIQI_MAX_UPLOAD_MB."},
+            415: {"model": ErrorOut, "description": "Not a supported policy file type."},
+            422: {"model": ErrorOut, "description": "The file cannot be read; the message says why."},
+        },
         summary="Upload a policy file and index it (admin key)",
     )
     async def upload(
@@ -52,7 +66,12 @@ def documents_router(settings: Settings) -> APIRouter:
         finally:
             await run_in_threadpool(shutil.rmtree, staging, True)
 
-    @router.delete("/v1/documents/{source}", response_model=RemovedOut, summary="Remove a source file's clauses")
+    @router.delete(
+        "/v1/documents/{source}",
+        response_model=RemovedOut,
+        responses={404: {"model": ErrorOut, "description": "No indexed source file has this name."}},
+        summary="Remove a source file's clauses (admin key)",
+    )
     async def remove(source: str, assistant: AssistantDep) -> dict[str, Any]:
         """Delete every clause that came from ``source`` (a file name), and the uploaded file."""
         if source not in assistant.kb.sources():
@@ -89,7 +108,7 @@ async def _save(file: UploadFile, target: Path, limit: int, limit_mb: float) -> 
         while chunk := await file.read(_CHUNK):
             size += len(chunk)
             if size > limit:
-                raise ApiError(413, f"The file is larger than {limit_mb:g} MB (HUIQI_MAX_UPLOAD_MB).")
+                raise ApiError(413, too_large(limit_mb))
             out.write(chunk)
 
 

@@ -13,7 +13,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.api.deps import AssistantDep
 from bot.api.errors import request_id_of
-from bot.api.schemas import AnswerOut, AskIn
+from bot.api.schemas import SSE_EVENT, AnswerOut, AskIn
 
 log = logging.getLogger("huiqi.api")
 
@@ -23,7 +23,7 @@ STREAM_DOC = {
     200: {
         "description": "Server-sent events: `delta` ({text}) several times, then `citations`, then `done` "
         "(the whole answer, as from POST /v1/ask). A failure after the stream began is an `error` event.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": SSE_EVENT}},
     }
 }
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.api.deps import AssistantDep
 from bot.api.errors import ApiError
-from bot.api.schemas import PoliciesOut, PolicyDetailOut, SearchIn, SearchOut
+from bot.api.schemas import ErrorOut, PoliciesOut, PolicyDetailOut, SearchIn, SearchOut
 from bot.assistant import Assistant
 
 router = APIRouter(tags=["catalogue"])
@@ -30,7 +30,12 @@ async def policies(assistant: AssistantDep) -> dict[str, Any]:
     return {"policies": [p.to_dict() for p in found]}
 
 
-@router.get("/v1/policies/{key:path}", response_model=PolicyDetailOut, summary="One policy and its clauses")
+@router.get(
+    "/v1/policies/{key:path}",
+    response_model=PolicyDetailOut,
+    responses={404: {"model": ErrorOut, "description": "No policy has this id or document number."}},
+    summary="One policy and its clauses",
+)
 async def policy(key: str, assistant: AssistantDep) -> dict[str, Any]:
     """A policy by ``policy_id`` or document number (URL-encoded, e.g. ``国发〔2022〕12号``)."""
     found = await run_in_threadpool(policy_detail, assistant, key)

@@ -24,7 +24,7 @@ from starlette.responses import StreamingResponse
 
 from bot.api.deps import AssistantDep
 from bot.api.errors import ApiError
-from bot.api.schemas import ChatCompletionIn, ChatMessage
+from bot.api.schemas import SSE_EVENT, ChatCompletionIn, ChatMessage
 from bot.assistant import Assistant, QuestionError, validate_question
 from bot.memory import Turn
 from bot.types import Answer, Citation
@@ -37,7 +37,7 @@ _DOC_NUMBER = re.compile(r"《[^》]*》（([^）]+)）")
 STREAM_DOC = {
     200: {
         "description": "With `stream: true`: `data: {chat.completion.chunk}` lines, ending with `data: [DONE]`.",
-        "content": {"application/json": {}, "text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"application/json": {}, "text/event-stream": {"schema": SSE_EVENT}},
     }
 }
 

@@ -1,1 +1,0 @@
-"""HTTP routes: each module validates a body and hands off to the assistant."""
