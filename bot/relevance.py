@@ -51,7 +51,7 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
     if not acts:
         return None  # "在安阳办贷款" may rest on a provincial rule
-    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}{h.clause.text}" for h in hits[:3]):
+    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}{h.clause.text}" for h in hits[:1]):
         return None
     return city
 

@@ -19,7 +19,7 @@ log = logging.getLogger("huiqi.api")
 
 router = APIRouter(tags=["answers"])
 
-STREAM_DOC = {
+STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-sent events: `delta` ({text}) several times, then `citations`, then `done` "
         "(the whole answer, as from POST /v1/ask). A failure after the stream began is an `error` event.",
@@ -39,7 +39,7 @@ async def ask(body: AskIn, assistant: AssistantDep) -> dict[str, Any]:
 @router.post(
     "/v1/ask/stream",
     response_class=EventSourceResponse,
-    responses=STREAM_DOC,  # type: ignore[arg-type]
+    responses=STREAM_DOC,
     summary="Answer a question as a stream of server-sent events",
 )
 async def ask_stream(body: AskIn, assistant: AssistantDep, request: Request) -> EventSourceResponse:

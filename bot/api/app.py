@@ -50,7 +50,11 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.assistant is None:
-            app.state.assistant = await run_in_threadpool(Assistant, settings)
+            try:
+                app.state.assistant = await run_in_threadpool(Assistant, settings)
+            except Exception as exc:  # e.g. the Chroma server is down: say so in one line, then stop
+                log.error("the assistant cannot start: %s", exc)
+                raise
             log.info("assistant ready: %d clauses", app.state.assistant.kb.clause_count())
         yield
 

@@ -34,7 +34,7 @@ router = APIRouter(tags=["openai-compatible"])
 REFERENCES_HEADING = "参考条款："
 _DOC_NUMBER = re.compile(r"《[^》]*》（([^）]+)）")
 
-STREAM_DOC = {
+STREAM_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "With `stream: true`: `data: {chat.completion.chunk}` lines, ending with `data: [DONE]`.",
         "content": {"application/json": {}, "text/event-stream": {"schema": SSE_EVENT}},
@@ -42,7 +42,7 @@ STREAM_DOC = {
 }
 
 
-@router.post("/v1/chat/completions", responses=STREAM_DOC, summary="OpenAI-compatible chat completion")  # type: ignore[arg-type]
+@router.post("/v1/chat/completions", responses=STREAM_DOC, summary="OpenAI-compatible chat completion")
 async def chat_completions(body: ChatCompletionIn, assistant: AssistantDep) -> Any:
     """Answer the last user message; ``stream: true`` gives ``chat.completion.chunk`` events."""
     question, earlier = split_conversation(body.messages)
