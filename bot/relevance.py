@@ -57,8 +57,11 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
 
 
 def missing_year(question: str, hits: list[Hit]) -> str | None:
-    """A year the question asks about that none of the clauses mentions."""
-    years = set(_YEAR.findall(question))
+    """A year the question asks about (it leads the question) that none of the clauses mentions.
+
+    "2024年满负荷生产奖励还有吗" asks about 2024; "2021年营收过了100亿，能奖多少" only tells a fact.
+    """
+    years = set(_YEAR.findall(question[:8]))
     if not years or not hits:
         return None
     seen = "".join(f"{h.clause.title}{h.clause.date}{h.clause.text}" for h in hits)
