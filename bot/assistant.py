@@ -7,6 +7,7 @@ trust checks, else the extractive answer -> memory -> Answer.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ class Assistant:
         self.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
+        self._stats_lock = threading.Lock()
         self._covered_places = self._places_of_corpus()
 
     # ---- the service -----------------------------------------------------------------------
@@ -92,6 +94,10 @@ class Assistant:
     def rate(self, session_id: str, answer_id: str, rating: str, comment: str = "", channel: str = "api") -> int:
         return self.feedback.add(session_id, answer_id, rating, comment, channel)
 
+    def _count(self, key: str) -> None:
+        with self._stats_lock:
+            self.stats[key] += 1
+
     # ---- answering -------------------------------------------------------------------------
 
     def _answer(self, question: str, standalone: str, session_id: str, filters: Filters | None) -> Answer:
@@ -104,21 +110,21 @@ class Assistant:
         if cited and not reason:
             reason = self._unsupported(standalone, cited)
         if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
-            self.stats["refused"] += 1
+            self._count("refused")
             text = refusal(standalone, len(self.kb.sources()), reason)
             return Answer(text, [], False, "llm" if self.llm else "extractive", **base)
         notice = ""
         if self.llm is not None:
             try:
                 text, citations = self.llm.answer(standalone, hits)
-                self.stats["llm"] += 1
+                self._count("llm")
                 return Answer(text, citations, True, "llm", **base)
             except Exception as exc:  # any LLM failure falls back to the extractive answer
-                self.stats["llm_fallback"] += 1
+                self._count("llm_fallback")
                 notice = f"大模型暂不可用或答案未通过核验（{type(exc).__name__}），以下为条款摘录。"
                 log.warning("llm_fallback", extra={"reason": str(exc)[:200], "session_id": session_id})
         text, citations = compose(standalone, cited, self.settings.max_answer_chars, self.kb.idf)
-        self.stats["extractive"] += 1
+        self._count("extractive")
         return Answer(text, citations, True, "extractive", notice=notice, **base)
 
     def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:

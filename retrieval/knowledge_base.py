@@ -62,6 +62,18 @@ class IngestReport:
         }
 
 
+@dataclass(frozen=True)
+class _View:
+    """What searches read: swapped whole after each write, so a search never sees half an ingest."""
+
+    clauses: dict[str, Clause]
+    ids: list[str]
+    pos: dict[str, int]
+    token_sets: list[frozenset[str]]
+    idf: dict[str, float]
+    lexical: LexicalIndex
+
+
 class KnowledgeBase:
     """``ingest(paths)``, ``search(query, k, filters)``, ``policies()``; thread-safe for readers."""
 
@@ -89,14 +101,14 @@ class KnowledgeBase:
         return getattr(self._embedder, "name", "none") if self._embedder else "none"
 
     def is_empty(self) -> bool:
-        return not self._clauses
+        return not self._view.ids
 
     def clause_count(self) -> int:
-        return len(self._clauses)
+        return len(self._view.ids)
 
     def ready(self) -> tuple[bool, str]:
         """Whether searches can be served, and why not."""
-        if not self._clauses:
+        if not self._view.ids:
             return False, "the index is empty: run `huiqi ingest`"
         if self._store is not None and not self._store.ping():
             return False, f"Chroma at {self._store.where} does not answer"
@@ -105,35 +117,39 @@ class KnowledgeBase:
     @property
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of each indexed token."""
-        return self._idf
+        return self._view.idf
 
     def get(self, clause_id: str) -> Clause | None:
-        return self._clauses.get(clause_id)
+        return self._view.clauses.get(clause_id)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         """The ``k`` clauses that best answer ``query``, best first."""
+        view = self._view
         query = query.strip()
-        if not query or not self._ids:
+        if not query or not view.ids:
             return []
         tokens = query_tokens(query)
-        lexical = self._lexical_scores(tokens, expand_query(query))
-        allowed = self._mask(filters)
+        lexical = view.lexical.scores(tokens, expand_query(query))
+        if len(lexical) != len(view.ids):
+            lexical = np.zeros(len(view.ids), dtype=np.float32)
+        allowed = None
+        if filters is not None and not filters.is_empty():
+            allowed = np.array([filters.matches(view.clauses[cid]) for cid in view.ids], dtype=bool)
         vector: dict[int, float] = {}
         if self._store is not None and self._params.vector_weight > 0:
             for clause_id, sim in self._store.query(query, self._params.vector_depth, filters):
-                idx = self._pos.get(clause_id)
+                idx = view.pos.get(clause_id)
                 if idx is not None:
                     vector[idx] = sim
-        ranked = fuse(
-            lexical, vector, query_groups(query), self._token_sets, self._idf, allowed, self._params, k
-        )
-        return [Hit(self._clauses[self._ids[i]], score, coverage) for i, score, coverage in ranked]
+        ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, k)
+        return [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
 
     def policies(self) -> list[PolicyInfo]:
         """The catalogue, in source order."""
         seen: dict[str, PolicyInfo] = {}
         counts: dict[str, int] = {}
-        for clause in self._ordered():
+        view = self._view
+        for clause in (view.clauses[cid] for cid in view.ids):
             counts[clause.policy_id] = counts.get(clause.policy_id, 0) + 1
             if clause.policy_id not in seen:
                 seen[clause.policy_id] = PolicyInfo(
@@ -151,7 +167,8 @@ class KnowledgeBase:
     def policy_clauses(self, key: str) -> list[Clause]:
         """The clauses of one policy, in order; ``key`` is a policy id or a document number."""
         flat = "".join(key.split())
-        return [c for c in self._ordered() if flat in (c.policy_id, c.doc_number)]
+        view = self._view
+        return [c for c in (view.clauses[cid] for cid in view.ids) if flat in (c.policy_id, c.doc_number)]
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -319,30 +336,24 @@ class KnowledgeBase:
 
     def _refresh_views(self) -> None:
         ordered = self._ordered()
-        self._ids = [c.id for c in ordered]
-        self._pos = {cid: i for i, cid in enumerate(self._ids)}
-        self._token_sets = [frozenset(self._tokens[cid]) for cid in self._ids]
+        ids = [c.id for c in ordered]
+        token_sets = [frozenset(self._tokens[cid]) for cid in ids]
         df: dict[str, int] = {}
-        for tokens in self._token_sets:
+        for tokens in token_sets:
             for t in tokens:
                 df[t] = df.get(t, 0) + 1
-        n = max(len(self._ids), 1)
-        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        if self._lexical.ids != self._ids:
+        n = max(len(ids), 1)
+        if self._lexical.ids != ids:
             self._lexical = LexicalIndex()
-            self._lexical.build(
-                self._ids, [self._tokens[cid] for cid in self._ids], [c.index_text() for c in ordered]
-            )
-        self._levels = np.array([c.level for c in ordered], dtype=object)
-
-    def _lexical_scores(self, tokens: list[str], text: str) -> np.ndarray:
-        scores = self._lexical.scores(tokens, text)
-        return scores if len(scores) == len(self._ids) else np.zeros(len(self._ids), dtype=np.float32)
-
-    def _mask(self, filters: Filters | None) -> np.ndarray | None:
-        if filters is None or filters.is_empty():
-            return None
-        return np.array([filters.matches(self._clauses[cid]) for cid in self._ids], dtype=bool)
+            self._lexical.build(ids, [self._tokens[cid] for cid in ids], [c.index_text() for c in ordered])
+        self._view = _View(
+            clauses=dict(self._clauses),
+            ids=ids,
+            pos={cid: i for i, cid in enumerate(ids)},
+            token_sets=token_sets,
+            idf={t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()},
+            lexical=self._lexical,
+        )
 
     @staticmethod
     def _read_json(path: Path, default: Any) -> Any:

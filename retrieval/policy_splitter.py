@@ -73,7 +73,7 @@ def split_policies(text: str, source: str, overrides: dict[str, str] | None = No
         return [policy]
     entries, body_start = toc
     starts = _locate(entries, lines, body_start)
-    policies = []
+    policies = [p for p in [_front_matter(text, lines, offsets, source)] if p is not None]
     for i, (entry, (line_no, doc_number)) in enumerate(zip(entries, starts, strict=True)):
         if line_no is None:
             continue
@@ -88,6 +88,19 @@ def split_policies(text: str, source: str, overrides: dict[str, str] | None = No
 
 
 _OVERRIDABLE = {"title", "doc_number", "issuer", "level", "region", "date"}
+
+
+def _front_matter(text: str, lines: list[str], offsets: list[int], source: str) -> Policy | None:
+    """The compilation's own preface (序言): who compiled it and what it holds; the 目录 is left out."""
+    header = next((i for i, line in enumerate(lines[:400]) if _TOC_HEADER.match(line)), None)
+    if header is None:
+        return None
+    front = [squash(line) for line in lines[:header] if line.strip()]
+    if sum(len(line) for line in front) < 100:
+        return None
+    title = "".join(front[:2])
+    return Policy(title=title, start=0, end=offsets[header], date=_guess_date(text[: offsets[header]]),
+                  source=source, issuer=front[2] if len(front) > 2 and len(front[2]) <= 40 else "")
 
 
 def _strip_doc_number(title: str, doc_number: str) -> str:

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 from retrieval.embeddings import Embedder
 from retrieval.types import Clause, Filters
 
+_QUERY_CACHE_SIZE = 2048
+
 
 class StoreError(RuntimeError):
     """Chroma cannot be reached or used; the message says what to do."""
@@ -47,6 +49,8 @@ class VectorStore:
             ) from exc
         self.where = chroma_url or str(data_dir / "chroma")
         self._client = client
+        self._embedder = embedder
+        self._query_cache: dict[str, list[float]] = {}  # hotline callers ask the same things
         # embedding_function is LangChain's: Chroma's own default (which downloads a model) is never used.
         self._store = Chroma(
             client=client,
