@@ -16,7 +16,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class FusionParams:
-    vector_weight: float = 0.2
+    vector_weight: float = 0.5
     depth: int = 40
     coverage_weight: float = 0.8
     vector_depth: int = 20
