@@ -108,7 +108,7 @@ class Assistant:
         hits = [] if reason else self._retrieve(standalone, filters)
         cited = select_hits(hits, self.settings.refusal_threshold)
         if cited and not reason:
-            reason = self._unsupported(standalone, cited)
+            reason = self._unsupported(standalone, cited, filters)
         if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
             self._count("refused")
             text = refusal(standalone, len(self.kb.sources()), reason)
@@ -132,8 +132,9 @@ class Assistant:
         wide = self.kb.search(question, self.settings.top_k * 3, filters)
         return regional(wide, question)[: self.settings.top_k]
 
-    def _unsupported(self, question: str, cited: list[Hit]) -> str:
-        city = city_not_covered(question, cited)
+    def _unsupported(self, question: str, cited: list[Hit], filters: Filters | None) -> str:
+        asks_other_level = filters is not None and filters.level in ("国家", "省")
+        city = None if asks_other_level else city_not_covered(question, cited)
         if city:
             return f"已收录的政策中没有{city}本地的相关规定。"
         year = missing_year(question, cited)

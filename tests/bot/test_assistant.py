@@ -1,0 +1,147 @@
+"""The assistant on the bundled knowledge, offline: cited extractive answers, refusals, conversations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant, QuestionError
+from bot.settings import Settings
+from retrieval.types import Filters
+
+ROOT = Path(__file__).resolve().parents[2]
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+@pytest.fixture(scope="module")
+def assistant(shared_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return Assistant(shared_settings)
+
+
+def _body_sentences(answer: str) -> list[str]:
+    """The copied sentences: lines that end with a marker, marker removed."""
+    return [MARKER.sub("", line) for line in answer.splitlines() if MARKER.search(line)]
+
+
+def test_answer_has_the_stable_structure(assistant: Assistant) -> None:
+    answer = assistant.ask("我们刚认定为高新技术企业，能申请什么？").to_dict()
+    assert {"answer", "citations", "answered", "mode", "session_id"} <= answer.keys()
+    assert answer["answered"] is True
+    assert answer["mode"] == "extractive"
+    assert answer["citations"]
+    for c in answer["citations"]:
+        assert {"n", "text", "title", "doc_number", "clause", "source", "score"} <= c.keys()
+
+
+def test_every_marker_points_to_a_citation_and_every_citation_is_used(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳市级的智能化改造项目，软硬件投入补多少比例？")
+    used = {int(n) for n in MARKER.findall(answer.answer)}
+    assert used == {c.n for c in answer.citations}
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_extractive_answer_invents_nothing(assistant: Assistant) -> None:
+    """Every sentence of the body is copied from the clause its marker cites."""
+    for question in ("创业担保贷款最多能贷多少？", "规上工业企业满负荷生产奖励怎么申报？", "小微企业房租减免有哪些政策？"):
+        answer = assistant.ask(question)
+        by_n = {c.n: "".join(c.text.split()) for c in answer.citations}
+        for line in answer.answer.splitlines():
+            markers = [int(n) for n in MARKER.findall(line)]
+            if not markers:
+                continue
+            body = "".join(MARKER.sub("", line).split()).rstrip("…")
+            pieces = [p for p in re.split(r"(?<=[。；！？])", body) if p]
+            for piece in pieces:
+                assert any(piece.rstrip("…") in by_n[n] for n in markers), (question, piece)
+
+
+def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None:
+    answer = assistant.ask("河南省级制造业创新中心晋升为国家级的奖励多少？")
+    assert answer.citations
+    for c in answer.citations:
+        source = "".join((ROOT / "knowledge" / c.source).read_text(encoding="utf-8").split())
+        first_line = "".join(c.text.splitlines()[0].split())[:20]
+        assert first_line in source
+
+
+def test_answer_names_the_policy_and_document_number(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳市免收小微企业不动产登记费是哪个文件规定的？文号是多少？")
+    assert "安自规发〔2021〕12号" in answer.answer
+    assert "《" in answer.answer
+
+
+def test_several_levels_are_grouped(assistant: Assistant) -> None:
+    answer = assistant.ask("人力资源品牌培训示范基地，省级和安阳市级的项目资金分别给多少？")
+    assert "共有" in answer.answer
+    assert "【省级】" in answer.answer
+    assert "【市级】" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "江苏省对新认定的国家级专精特新小巨人企业奖励多少钱？",
+        "深圳市对企业在科创板上市奖励多少？",
+        "我们公司（安阳市恒达精密机械有限公司）去年报的研发费用补助，现在审批到哪一步了？",
+        "今天天气怎么样",
+        "2024年河南省规上工业企业满负荷生产奖励还有吗？标准是多少？",
+    ],
+)
+def test_honest_refusal(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered is False
+    assert answer.citations == []
+    assert "未找到相关政策条款" in answer.answer
+    assert "12345" in answer.answer
+    assert question in answer.answer  # says what was searched
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 501])
+def test_bad_questions_get_one_clear_sentence(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError) as info:
+        assistant.ask(question)
+    assert info.value.args[0].endswith("。")
+
+
+def test_follow_up_carries_the_topic_and_the_level(assistant: Assistant) -> None:
+    first = assistant.ask("安阳对首次认定的高新技术企业奖励多少？")
+    follow = assistant.ask("那省里呢？", session_id=first.session_id)
+    assert follow.session_id == first.session_id
+    assert "高新技术企业" in follow.standalone_question
+    assert follow.citations
+    assert all(c.level == "省" for c in follow.citations)
+    turns = assistant.memory.recent(first.session_id)
+    assert [t.question for t in turns] == ["安阳对首次认定的高新技术企业奖励多少？", "那省里呢？"]
+
+
+def test_memory_survives_a_new_assistant(shared_settings: Settings, assistant: Assistant) -> None:
+    first = assistant.ask("创业担保贷款最多能贷多少？")
+    again = Assistant(shared_settings, kb=assistant.kb)
+    assert again.memory.recent(first.session_id)[-1].question == "创业担保贷款最多能贷多少？"
+
+
+def test_filters_restrict_citations(assistant: Assistant) -> None:
+    answer = assistant.ask("高新技术企业奖励", filters=Filters(level="市"))
+    assert answer.citations
+    assert {c.level for c in answer.citations} == {"市"}
+
+
+def test_stream_sends_the_checked_answer_in_pieces(assistant: Assistant) -> None:
+    events = list(assistant.stream("创业担保贷款最多能贷多少？", chunk=10))
+    kinds = [kind for kind, _ in events]
+    assert kinds[-2:] == ["citations", "done"]
+    assert kinds.count("delta") >= 2
+    text = "".join(data["text"] for kind, data in events if kind == "delta")
+    assert text == events[-1][1]["answer"]
+
+
+def test_feedback_is_stored(assistant: Assistant) -> None:
+    answer = assistant.ask("创业担保贷款最多能贷多少？")
+    assistant.rate(answer.session_id, answer.answer_id, "up", "清楚", channel="test")
+    rows = [r for r in assistant.feedback.export() if r["answer_id"] == answer.answer_id]
+    assert rows
+    assert rows[0]["rating"] == "up"
+    with pytest.raises(ValueError, match="rating"):
+        assistant.rate(answer.session_id, answer.answer_id, "meh")
