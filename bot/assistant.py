@@ -102,8 +102,8 @@ class Assistant:
 
     def _answer(self, question: str, standalone: str, session_id: str, filters: Filters | None) -> Answer:
         answer_id = uuid.uuid4().hex[:16]
-        base = {"session_id": session_id, "answer_id": answer_id, "question": question,
-                "standalone_question": standalone}
+        base: dict[str, Any] = {"session_id": session_id, "answer_id": answer_id, "question": question,
+                                "standalone_question": standalone}
         reason = self._out_of_scope(standalone)
         hits = [] if reason else self._retrieve(standalone, filters)
         cited = select_hits(hits, self.settings.refusal_threshold)

@@ -23,7 +23,7 @@ def evaluate(items: Sequence[QAItem], search: SearchFn, k: int = 5) -> dict[str,
     question), ``hit@k`` (share of questions with any gold quote in the top k), ``mrr`` (by the
     first text that finds a gold quote), ``mean_chars@k`` and ``per_item`` rows.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         if not item.answerable or not item.gold:
             continue

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from retrieval.cleaner import squash
 
@@ -69,7 +70,8 @@ def split_policies(text: str, source: str, overrides: dict[str, str] | None = No
     if toc is None:
         policy = _describe(text, 0, len(text), source)
         if overrides:
-            policy = replace(policy, **{k: v for k, v in overrides.items() if k in _OVERRIDABLE and v})
+            fields: dict[str, Any] = {k: v for k, v in overrides.items() if k in _OVERRIDABLE and v}
+            policy = replace(policy, **fields)
         return [policy]
     entries, body_start = toc
     starts = _locate(entries, lines, body_start)

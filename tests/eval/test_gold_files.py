@@ -33,7 +33,8 @@ def test_items_are_well_formed(path: Path) -> None:
             for must in item.must_include:
                 assert any(includes(g.quote, must) for g in item.gold), f"{item.id}: {must} in no quote"
         else:
-            assert not item.gold and not item.must_include, item.id
+            assert not item.gold, item.id
+            assert not item.must_include, item.id
 
 
 def test_own_set_is_large_and_apart_from_the_given_one() -> None:
