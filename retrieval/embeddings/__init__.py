@@ -19,7 +19,7 @@ __all__ = ["Embedder", "EmbeddingError", "make_embedder"]
 # provider -> (module, class, extra that installs it)
 _PROVIDERS: dict[str, tuple[str, str, str]] = {
     "use": ("retrieval.embeddings.use_embedder", "UseEmbedder", "huiqi"),
-    "e5": ("retrieval.embeddings.e5_embedder", "E5Embedder", "huiqi"),
+    "e5": ("retrieval.embeddings.e5_embedder", "E5Embedder", "huiqi[e5]"),
     "openai": ("retrieval.embeddings.openai_embedder", "OpenAIEmbedder", "huiqi"),
     "sentence-transformers": ("retrieval.embeddings.st_embedder", "SentenceTransformerEmbedder", "huiqi[st]"),
 }
