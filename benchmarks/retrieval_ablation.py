@@ -25,7 +25,7 @@ from eval.answer_eval import citation_text  # noqa: E402
 from eval.gold import load_qa  # noqa: E402
 from eval.retrieval_eval import evaluate  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
-from retrieval.lexical import bigrams, expand_query, query_tokens  # noqa: E402
+from retrieval.lexical import expand_query, query_tokens  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 from retrieval.types import Hit  # noqa: E402
 

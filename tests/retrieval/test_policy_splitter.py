@@ -1,0 +1,189 @@
+"""The bundled compilation: its 目录 turned into policies, each policy into clauses that point home."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from retrieval.chunker import split_clauses
+from retrieval.cleaner import squash
+from retrieval.loaders import load_text
+from retrieval.policy_splitter import Policy, split_policies
+from retrieval.types import Clause
+from tests.conftest import KNOWLEDGE
+
+COMPILATION = KNOWLEDGE / "anyang-2022-enterprise-policy-compilation.txt"
+TOC_LINE = re.compile(r"^\s*\d{1,3}\s*[.．、]\s*\S.*\t\s*\d{1,4}\s*$")
+MARKUP = re.compile(r"<[^<>\n]{0,80}>")
+LONGEST = 650  # max_clause_chars (600) plus what a kept-whole table row may add
+
+
+@dataclass(frozen=True)
+class Split:
+    text: str
+    policies: list[Policy]
+    clauses: list[Clause]
+
+    @property
+    def toc_start(self) -> int:
+        return self.text.index("\n目 录\n") + 1
+
+    @property
+    def listed(self) -> list[Policy]:
+        """The policies the 目录 lists (a preface before the 目录 may be kept as a policy of its own)."""
+        return [p for p in self.policies if p.start > self.toc_start]
+
+    def policy(self, doc_number: str) -> Policy:
+        found = [p for p in self.policies if p.doc_number == doc_number]
+        assert len(found) == 1, (doc_number, [p.title for p in found])
+        return found[0]
+
+
+@pytest.fixture(scope="module")
+def compilation() -> Split:
+    text = load_text(COMPILATION)
+    policies = split_policies(text, COMPILATION.name)
+    clauses = [c for p in policies for c in split_clauses(text, p)]
+    return Split(text, policies, clauses)
+
+
+def _toc_sections(text: str) -> list[tuple[str, int]]:
+    """(section heading, number of entries) as the 目录 itself lists them."""
+    sections: list[tuple[str, int]] = []
+    for line in text[text.index("目 录") :].split("\n")[1:]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if re.match(r"^[一二三四五六七八九十]+、\S{1,15}$", stripped):
+            sections.append((stripped, 0))
+        elif re.match(r"^\d{1,3}\s*[.．、]", stripped):
+            sections[-1] = (sections[-1][0], sections[-1][1] + 1)
+        elif not re.search(r"\t\s*\d{1,4}\s*$", line):  # not the tail of a wrapped entry: the body begins
+            break
+    return sections
+
+
+def test_the_compilation_yields_its_policies(compilation: Split) -> None:
+    listed = compilation.listed
+    assert len(listed) >= 55
+    assert len({p.policy_id for p in compilation.policies}) == len(compilation.policies)
+    for before, after in itertools.pairwise(listed):
+        assert before.end == after.start  # listed policies tile the body, nothing lost between them
+    assert listed[-1].end == len(compilation.text)
+    for front in (p for p in compilation.policies if p not in listed):
+        assert front.end <= compilation.toc_start  # a kept preface stops where the 目录 begins
+
+
+@pytest.mark.parametrize(
+    ("doc_number", "title", "level"),
+    [
+        ("安政办〔2021〕62号", "安阳市人民政府办公室关于印发安阳市科技创新政策实施细则的通知", "市"),
+        ("国发〔2022〕12号", "国务院关于印发扎实稳住经济一揽子政策措施的通知", "国家"),
+        (
+            "豫政办〔2022〕14号",
+            "河南省人民政府办公厅关于进一步做好惠企纾困工作促进经济平稳健康发展的通知",
+            "省",
+        ),
+        ("工信部企业〔2022〕63号", "《优质中小企业梯度培育管理暂行办法》", "国家"),
+        ("安银保监发〔2022〕4号", "安阳银保监分局关于开展安阳银行业“行长进万企”活动的通知", "市"),
+    ],
+)
+def test_sample_policies_have_their_title_doc_number_and_level(
+    compilation: Split, doc_number: str, title: str, level: str
+) -> None:
+    policy = compilation.policy(doc_number)
+    assert policy.title == title
+    assert policy.level == level
+    body = compilation.text[policy.start : policy.end]
+    assert squash(doc_number) in squash(body[:400])  # the policy starts at its own title block
+
+
+@pytest.mark.parametrize(
+    ("doc_number", "issuer"),
+    [
+        ("国发〔2022〕12号", "国务院"),
+        ("安办文〔2021〕17号", "中共安阳市委办公室安阳市人民政府办公室"),  # '…办公室印发《…》的通知'
+        ("安环文〔2021〕94号", "安阳市生态环境局"),  # '…局转发《…关于…》的通知'
+        ("郑银发〔2022〕1号", "中国人民银行郑州中心支行"),
+        ("豫工信联运行〔2022〕26号", "河南省工业和信息化厅河南省财政厅"),
+    ],
+)
+def test_the_issuer_is_the_part_of_the_title_before_its_subject(
+    compilation: Split, doc_number: str, issuer: str
+) -> None:
+    assert compilation.policy(doc_number).issuer == issuer
+
+
+def test_a_policy_without_a_doc_number_is_found_by_its_title(compilation: Split) -> None:
+    title = "关于营造更好环境支持科技型中小企业研发的实施方案"
+    [policy] = [p for p in compilation.policies if p.title == title]
+    assert policy.doc_number == ""
+    assert policy.level == "省"
+    assert squash(title) in squash(compilation.text[policy.start : policy.start + 200])
+
+
+def test_levels_follow_the_sections_of_the_table_of_contents(compilation: Split) -> None:
+    sections = _toc_sections(compilation.text)
+    assert [heading for heading, _ in sections] == ["一、国家、部委政策", "二、省政策", "三、市政策"]
+    expected = [level for (_, n), level in zip(sections, ("国家", "省", "市"), strict=True) for _ in range(n)]
+    assert [p.level for p in compilation.listed] == expected
+    assert {p.region for p in compilation.listed if p.level == "国家"} == {"全国"}
+    assert {p.region for p in compilation.listed if p.level == "市"} == {"安阳市"}
+
+
+def test_no_clause_is_table_of_contents_material(compilation: Split) -> None:
+    toc = (compilation.toc_start, compilation.listed[0].start)
+    for clause in compilation.clauses:
+        assert clause.span[1] <= toc[0] or clause.span[0] >= toc[1], clause.span
+        toc_lines = [line for line in clause.text.split("\n") if TOC_LINE.match(line)]
+        assert len(toc_lines) < 2, (clause.doc_number, toc_lines[:3])
+
+
+def _is_table_with_header(clause: Clause) -> bool:
+    """A part of a cut table: the header row first, then rows (or the sentences of one long row)."""
+    lines = clause.text.split("\n")
+    return len(lines) >= 2 and "\t" in lines[0]
+
+
+def test_clauses_stay_short_except_a_table_row_kept_with_its_header(compilation: Split) -> None:
+    long = [c for c in compilation.clauses if len(c.text) > LONGEST]
+    assert [c for c in long if not _is_table_with_header(c)] == []
+    assert max(len(c.text) for c in compilation.clauses) < 2 * LONGEST
+    assert all(c.text.strip() for c in compilation.clauses)
+
+
+def test_every_span_points_at_its_clause_in_the_source(compilation: Split) -> None:
+    source = compilation.text
+    for clause in compilation.clauses:
+        start, end = clause.span
+        assert 0 <= start < end <= len(source)
+        window = squash(MARKUP.sub("", source[start : end + 50]))  # the cleaner drops <p> etc. from rows
+        lines = [squash(line) for line in clause.text.split("\n") if line.strip()]
+        assert lines[0][:10] in window, (clause.doc_number, clause.path, lines[0][:10])
+        if _is_table_with_header(clause) and len(lines) > 1:
+            # a later part of a cut table repeats the header: its first row must lie inside the span too
+            assert lines[1][:10] in window, (clause.doc_number, clause.path)
+        else:
+            assert squash(clause.text)[:10] in window, (clause.doc_number, clause.path)
+
+
+def test_first_time_high_tech_award_sits_under_its_heading(compilation: Split) -> None:
+    policy = compilation.policy("安政办〔2021〕62号")
+    clauses = [c for c in compilation.clauses if c.policy_id == policy.policy_id]
+    [award] = [c for c in clauses if "1. 首次认定高新技术企业奖励" in c.text]
+    assert any("高新技术企业认定奖励" in label for label in award.path), award.path
+    assert award.path[0] == "四、申报条件和申报材料"
+    assert "奖励50万元" in award.text
+    assert [c.order for c in clauses] == list(range(len(clauses)))
+
+
+def test_index_text_starts_with_title_doc_number_and_path(compilation: Split) -> None:
+    for clause in compilation.clauses[::25]:
+        head, _, body = clause.index_text().partition("\n")
+        assert head.startswith(clause.title)
+        assert clause.path_text in head
+        assert (clause.doc_number in head) if clause.doc_number else True
+        assert body == clause.text
