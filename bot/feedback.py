@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from bot.sqlite_store import SqliteStore
 
-class FeedbackStore:
+
+class FeedbackStore(SqliteStore):
     """Append-only ratings; export gives them all for review."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._lock = threading.Lock()
-        with self._lock, self._conn:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT,"
-                " answer_id TEXT, rating TEXT CHECK (rating IN ('up','down')), comment TEXT, channel TEXT,"
-                " created REAL)"
-            )
+        super().__init__(
+            path,
+            "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT,"
+            " answer_id TEXT, rating TEXT CHECK (rating IN ('up','down')), comment TEXT, channel TEXT,"
+            " created REAL)",
+        )
 
     def add(self, session_id: str, answer_id: str, rating: str, comment: str = "", channel: str = "api") -> int:
         if rating not in ("up", "down"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.sqlite_store import SqliteStore
 
 
 @dataclass(frozen=True)
@@ -18,22 +18,16 @@ class Turn:
     doc_numbers: tuple[str, ...]
 
 
-class Memory:
+class Memory(SqliteStore):
     """Stores each turn; ``recent`` gives the last few for follow-up resolution."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._lock = threading.Lock()
-        with self._lock, self._conn:
-            # WAL without a disk sync per turn: a turn lost to a power cut is acceptable, 27 ms per answer is not.
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS turns (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,"
-                " question TEXT, standalone TEXT, answer TEXT, doc_numbers TEXT, created REAL)"
-            )
-            self._conn.execute("CREATE INDEX IF NOT EXISTS turns_session ON turns(session_id, id)")
+        super().__init__(
+            path,
+            "CREATE TABLE IF NOT EXISTS turns (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,"
+            " question TEXT, standalone TEXT, answer TEXT, doc_numbers TEXT, created REAL)",
+            "CREATE INDEX IF NOT EXISTS turns_session ON turns(session_id, id)",
+        )
 
     def add(self, session_id: str, turn: Turn) -> None:
         with self._lock, self._conn:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from pathlib import Path
 
+from bot.sqlite_store import SqliteStore
 
-class ChatSessions:
+
+class ChatSessions(SqliteStore):
     """chat id -> the chat's current session id; ``/new`` replaces it."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._lock = threading.Lock()
-        with self._lock, self._conn:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS chat_sessions (chat_id INTEGER PRIMARY KEY, session_id TEXT NOT NULL)"
-            )
+        super().__init__(
+            path,
+            "CREATE TABLE IF NOT EXISTS chat_sessions (chat_id INTEGER PRIMARY KEY, session_id TEXT NOT NULL)",
+        )
 
     def get(self, chat_id: int) -> str | None:
         with self._lock:
