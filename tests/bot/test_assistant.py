@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,14 +11,23 @@ import pytest
 from bot.assistant import Assistant, QuestionError
 from bot.settings import Settings
 from retrieval.types import Filters
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="module")
-def assistant(shared_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(shared_settings)
+def own_settings(indexed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A private copy of the index: these tests write memory and feedback."""
+    target = tmp_path_factory.mktemp("assistant") / "data"
+    shutil.copytree(indexed_dir, target)
+    return make_settings(target)
+
+
+@pytest.fixture(scope="module")
+def assistant(own_settings: Settings) -> Assistant:
+    return Assistant(own_settings)
 
 
 def _body_sentences(answer: str) -> list[str]:
@@ -116,9 +126,9 @@ def test_follow_up_carries_the_topic_and_the_level(assistant: Assistant) -> None
     assert [t.question for t in turns] == ["安阳对首次认定的高新技术企业奖励多少？", "那省里呢？"]
 
 
-def test_memory_survives_a_new_assistant(shared_settings: Settings, assistant: Assistant) -> None:
+def test_memory_survives_a_new_assistant(own_settings: Settings, assistant: Assistant) -> None:
     first = assistant.ask("创业担保贷款最多能贷多少？")
-    again = Assistant(shared_settings, kb=assistant.kb)
+    again = Assistant(own_settings, kb=assistant.kb)
     assert again.memory.recent(first.session_id)[-1].question == "创业担保贷款最多能贷多少？"
 
 

@@ -1,8 +1,10 @@
 """Quality gate: the project's own figures against the targets of the issues (not timings).
 
-A target that the project does not meet yet is an ``xfail(strict=True)`` with the measured figure in
-its reason: it documents the gap, and fails the build the day the target is met so the marker goes.
-Every figure is also held to the value recorded in eval/RESULTS.json, so no change makes it worse.
+A target that the project does not meet yet (by eval/RESULTS.json) is an ``xfail`` with the measured
+figure in its reason: it documents the gap without failing the build. It is not strict because
+some figures sit within a hair of their target and HNSW search may reorder near-ties between
+builds. Every figure is also held to the value recorded in eval/RESULTS.json, so no change makes
+it worse than what was measured.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def _cases() -> list[Any]:
             recorded = RECORDED[kind][gold.name]["huiqi"][metric]
             marks = []
             if not _meets(recorded, op, target):
-                marks.append(pytest.mark.xfail(strict=True, reason=f"measured {recorded:.3f}, target {op} {target}"))
+                marks.append(pytest.mark.xfail(strict=False, reason=f"measured {recorded:.3f}, target {op} {target}"))
             cases.append(pytest.param(kind, metric, op, target, gold.name, marks=marks, id=f"{gold.name}-{metric}"))
     return cases
 
