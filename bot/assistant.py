@@ -44,7 +44,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered_places = self._places_of_corpus()
+        self._covered: tuple[int, set[str]] = (-1, set())
 
     # ---- the service -----------------------------------------------------------------------
 
@@ -149,7 +149,7 @@ class Assistant:
             return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
             return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
-        missing = out_of_region(question, self._covered_places)
+        missing = out_of_region(question, self._places_of_corpus())
         if missing:
             return f"知识库中没有{'、'.join(missing)}的政策文件。"
         return ""
@@ -162,12 +162,17 @@ class Assistant:
         return merged
 
     def _places_of_corpus(self) -> set[str]:
+        """Places the indexed policies are about; recomputed when the index changes (an upload)."""
+        version, places = self._covered
+        if version == self.kb.version:
+            return places
         covered: set[str] = set()
         for policy in self.kb.policies():
             text = f"{policy.title}{policy.region}{policy.issuer}"
             covered.update(places_in(text))
             if policy.level == "国家":
                 covered.add("全国")
+        self._covered = (self.kb.version, covered)
         return covered
 
 

@@ -90,6 +90,7 @@ class KnowledgeBase:
         self._manifest = self._read_json(self.data_dir / "manifest.json", {"embedder": None, "files": {}})
         self._clauses: dict[str, Clause] = {}
         self._tokens: dict[str, list[str]] = {}
+        self.version = 0
         self._load_clauses()
         self._lexical = LexicalIndex.load(self.data_dir / "lexical")
         self._refresh_views()
@@ -346,6 +347,7 @@ class KnowledgeBase:
         if self._lexical.ids != ids:
             self._lexical = LexicalIndex()
             self._lexical.build(ids, [self._tokens[cid] for cid in ids], [c.index_text() for c in ordered])
+        self.version += 1  # readers cache what they derive per version
         self._view = _View(
             clauses=dict(self._clauses),
             ids=ids,

@@ -155,3 +155,22 @@ def test_feedback_is_stored(assistant: Assistant) -> None:
     assert rows[0]["rating"] == "up"
     with pytest.raises(ValueError, match="rating"):
         assistant.rate(answer.session_id, answer.answer_id, "meh")
+
+
+def test_a_newly_ingested_region_is_answered_not_refused(assistant: Assistant, tmp_path: Path) -> None:
+    """Places come from the index as it is now: after a 深圳 policy is added, 深圳 questions are answered."""
+    question = "深圳市对首次认定的专精特新企业奖励多少？"
+    assert assistant.ask(question).answered is False
+    policy = tmp_path / "shenzhen-2024-specialised-smes.txt"
+    policy.write_text(
+        "深圳市工业和信息化局关于支持专精特新中小企业高质量发展的通知\n\n深工信规〔2024〕3号\n\n"
+        "各区工业和信息化主管部门：\n\n为支持专精特新中小企业高质量发展，现通知如下。\n\n"
+        "一、认定奖励\n\n对首次认定的市级专精特新中小企业，给予一次性奖励20万元。\n\n"
+        "二、申报材料\n\n企业提交申请表、认定文件复印件。\n\n深圳市工业和信息化局\n\n2024年5月6日\n",
+        encoding="utf-8",
+    )
+    assistant.kb.ingest([policy])
+    after = assistant.ask(question)
+    assert after.answered is True
+    assert "20万元" in after.answer
+    assert any("深圳" in c.title for c in after.citations)
