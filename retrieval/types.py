@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -130,7 +130,6 @@ class Filters:
     issuer: str | None = None
     doc_number: str | None = None
     source: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     def matches(self, clause: Clause) -> bool:
         checks = {
