@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.cache import LRUCache
 from retrieval.chunker import split_clauses
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.hybrid_search import FusionParams, fuse
@@ -72,6 +73,7 @@ class _View:
     token_sets: list[frozenset[str]]
     idf: dict[str, float]
     lexical: LexicalIndex
+    results: LRUCache[tuple[Hit, ...]]  # searches already answered against this very view
 
 
 class KnowledgeBase:
@@ -84,7 +86,9 @@ class KnowledgeBase:
         self._embedder = embedder if embedder is not None else make_embedder(settings)
         self._store: VectorStore | None = None
         if self._embedder is not None:
-            self._store = VectorStore(self._embedder, settings.collection, self.data_dir, settings.chroma_url)
+            self._store = VectorStore(
+                self._embedder, settings.collection, self.data_dir, settings.chroma_url, settings.vector_chars
+            )
         self._params = FusionParams(vector_weight=settings.vector_weight, depth=settings.candidate_depth)
         self._write_lock = threading.Lock()
         self._manifest = self._read_json(self.data_dir / "manifest.json", {"embedder": None, "files": {}})
@@ -99,7 +103,11 @@ class KnowledgeBase:
 
     @property
     def embedder_name(self) -> str:
-        return getattr(self._embedder, "name", "none") if self._embedder else "none"
+        """The model and how much of each clause it embeds: a change of either re-embeds everything."""
+        if self._embedder is None:
+            return "none"
+        name = str(getattr(self._embedder, "name", type(self._embedder).__name__))
+        return f"{name}/{self.settings.vector_chars}" if self.settings.vector_chars else name
 
     def is_empty(self) -> bool:
         return not self._view.ids
@@ -129,6 +137,10 @@ class KnowledgeBase:
         query = query.strip()
         if not query or not view.ids:
             return []
+        key = (query, k, filters.key() if filters is not None and not filters.is_empty() else None)
+        cached = view.results.get(key)
+        if cached is not None:
+            return list(cached)
         tokens = query_tokens(query)
         lexical = view.lexical.scores(tokens, expand_query(query))
         if len(lexical) != len(view.ids):
@@ -143,7 +155,9 @@ class KnowledgeBase:
                 if idx is not None:
                     vector[idx] = sim
         ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, k)
-        return [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
+        hits = [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
+        view.results.put(key, tuple(hits))
+        return hits
 
     def policies(self) -> list[PolicyInfo]:
         """The catalogue, in source order."""
@@ -355,6 +369,7 @@ class KnowledgeBase:
             token_sets=token_sets,
             idf={t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()},
             lexical=self._lexical,
+            results=LRUCache(self.settings.search_cache_size),
         )
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -52,10 +53,16 @@ def expand_query(text: str) -> str:
 
 
 def query_tokens(text: str) -> list[str]:
-    return tokenize(expand_query(text))
+    return list(_query_tokens(text))
 
 
-def query_groups(text: str) -> list[tuple[str, frozenset[str]]]:
+@functools.lru_cache(maxsize=4096)  # callers ask the same things; jieba is most of a warm search
+def _query_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(expand_query(text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def query_groups(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each word of the question with the words that can stand for it in a clause.
 
     Coverage counts a word as found when any of its stand-ins is, so expanding "利息" to
@@ -68,7 +75,7 @@ def query_groups(text: str) -> list[tuple[str, frozenset[str]]]:
             if token == short or (len(token) >= 2 and token in short and short in text):
                 for full in fulls:
                     members.update(tokenize(full))
-    return [(token, frozenset(members)) for token, members in groups.items()]
+    return tuple((token, frozenset(members)) for token, members in groups.items())
 
 
 _NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff%％]")

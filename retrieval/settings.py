@@ -36,5 +36,13 @@ class RetrievalSettings(BaseSettings):
     max_clause_chars: int = Field(
         500, description="Longest clause before it is split at sentence ends (500 measured best, eval/RESULTS.md)."
     )
+    vector_chars: int = Field(
+        0,
+        description="Characters of each clause's index text (title, heading path, clause) given to the "
+        "embedding model; 0 = all. Fewer characters embed faster (eval/RESULTS.md measures the trade).",
+    )
+    search_cache_size: int = Field(
+        2048, description="Searches remembered per index version (a change to the index forgets them); 0 = off."
+    )
     vector_weight: float = Field(0.5, description="Weight of the vector ranking in hybrid fusion.")
     candidate_depth: int = Field(40, description="Candidates taken from each retriever before fusion.")

@@ -58,6 +58,15 @@ class Clause:
         head = " ".join(p for p in (self.title, self.doc_number, self.path_text) if p)
         return f"{head}\n{self.text}"
 
+    def vector_text(self, limit: int = 0) -> str:
+        """What the embedding model sees: the index text cut at ``limit`` characters (0 = whole).
+
+        Embedding cost grows with every token, and the clause's opening plus its title and heading
+        path carry most of what a vector can match; BM25 still sees the whole clause.
+        """
+        text = self.index_text()
+        return text[:limit] if limit > 0 else text
+
     def metadata(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -130,6 +139,10 @@ class Filters:
     issuer: str | None = None
     doc_number: str | None = None
     source: str | None = None
+
+    def key(self) -> tuple[str | None, ...]:
+        """A hashable form, for caches."""
+        return (self.level, self.region, self.issuer, self.doc_number, self.source)
 
     def matches(self, clause: Clause) -> bool:
         checks = {

@@ -21,7 +21,9 @@ class StoreError(RuntimeError):
 class VectorStore:
     """The clause vectors. Ids are the clauses' content hashes, so writes are upserts."""
 
-    def __init__(self, embedder: Embedder, collection: str, data_dir: Path, chroma_url: str | None) -> None:
+    def __init__(
+        self, embedder: Embedder, collection: str, data_dir: Path, chroma_url: str | None, vector_chars: int = 0
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -50,6 +52,7 @@ class VectorStore:
         self.where = chroma_url or str(data_dir / "chroma")
         self._client = client
         self._embedder = embedder
+        self._vector_chars = vector_chars
         self._query_cache: dict[str, list[float]] = {}  # hotline callers ask the same things
         # embedding_function is LangChain's: Chroma's own default (which downloads a model) is never used.
         self._store = Chroma(
@@ -64,7 +67,7 @@ class VectorStore:
             return
         with self._reachable():
             self._store.add_texts(
-                texts=[c.index_text() for c in clauses],
+                texts=[c.vector_text(self._vector_chars) for c in clauses],
                 metadatas=[c.metadata() for c in clauses],
                 ids=[c.id for c in clauses],
             )
@@ -92,8 +95,13 @@ class VectorStore:
                 self._query_cache.pop(next(iter(self._query_cache)))
             self._query_cache[text] = vector
         with self._reachable():
-            results = self._store.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in results if doc.id]
+            # Straight to the collection, distances only: LangChain's search would also fetch every
+            # hit's document and metadata, which the knowledge base already holds (2-3x slower).
+            results = self._store._collection.query(
+                query_embeddings=vector, n_results=k, where=where, include=["distances"]
+            )
+        distances = (results.get("distances") or [[]])[0]
+        return [(str(i), 1.0 - float(d)) for i, d in zip(results["ids"][0], distances, strict=False)]
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:

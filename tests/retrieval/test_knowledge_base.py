@@ -265,3 +265,40 @@ def test_catalog_overrides_and_policy_listing(shared_kb: KnowledgeBase) -> None:
         "anyang-2022-enterprise-policy-compilation.txt",
     }
     assert shared_kb.ready() == (True, "ok")
+
+
+def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
+    corpus_dir: Path, open_kb: OpenKb, fresh_settings: Settings, tmp_path: Path
+) -> None:
+    kb = open_kb(fresh_settings)
+    kb.ingest([corpus_dir])
+    first = kb.search(AWARD_QUESTION, k=3)
+    assert kb.search(AWARD_QUESTION, k=3) == first
+    assert len(kb._view.results) == 1  # the second search did not add an entry: it was a hit
+
+    newer = tmp_path / "newer.txt"
+    newer.write_text(
+        "华阳市人民政府关于加大高新技术企业奖励的通知\n\n华政〔2024〕9号\n\n一、首次认定奖励\n\n"
+        "对首次认定高新技术企业的，给多少奖励：一次性奖励80万元。\n",
+        encoding="utf-8",
+    )
+    kb.ingest([newer])
+    assert len(kb._view.results) == 0  # a new index version starts with an empty cache
+    after = kb.search(AWARD_QUESTION, k=3)
+    assert any("80万元" in h.clause.text for h in after)
+
+
+def test_embedding_less_of_each_clause_re_embeds_the_index(
+    corpus_dir: Path, open_kb: OpenKb, fresh_settings: Settings
+) -> None:
+    kb = open_kb(fresh_settings)
+    whole = kb.ingest([corpus_dir])
+    shorter = fresh_settings.model_copy(update={"vector_chars": 80})
+    cut = open_kb(shorter)
+    assert cut.embedder_name == f"{kb.embedder_name}/80"
+    again = cut.ingest([corpus_dir])
+    assert again.unchanged == 0 and again.added == whole.clauses  # vectors of another text are not reused
+    assert cut.search(AWARD_QUESTION, k=1)
+    clause = cut.policy_clauses(cut.policies()[0].policy_id)[0]
+    assert clause.vector_text(80) == clause.index_text()[:80]
+    assert clause.vector_text(0) == clause.index_text()
