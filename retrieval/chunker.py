@@ -17,6 +17,10 @@ from retrieval.types import Clause
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
+    # An attachment ("附件 1" alone on its line) or an interpretation ("《…》解读") starts a part of its
+    # own: it must not hang under the last article of the main text.
+    (0, re.compile(r"^附件\s*\d{0,2}\s*$")),
+    (0, re.compile(r"^《[^》]{4,60}》\s*(?:政策)?解读\s*$")),
     (0, re.compile(rf"^第[{_CN_NUM}]+章")),
     (1, re.compile(rf"^第[{_CN_NUM}]+节")),
     (2, re.compile(rf"^第[{_CN_NUM}]+条")),
@@ -104,6 +108,8 @@ def heading_of(text: str) -> tuple[int, str] | None:
 
 def _normalize_marker(marker: str, rank: int) -> str:
     flat = "".join(marker.split())
+    if flat.endswith("解读"):
+        return "解读"
     if rank in (4, 6):
         return "（" + flat[1:-1] + "）"
     if rank == 5:
@@ -121,7 +127,8 @@ def _label(text: str, marker: str) -> str:
 def _build_tree(paras: list[Paragraph]) -> _Node:
     root = _Node(rank=-1)
     stack = [root]
-    for para in paras:
+    titles = _titled_attachments(paras)
+    for i, para in enumerate(paras):
         head = None if para.is_table else heading_of(para.text)
         if head is None:
             stack[-1].paras.append(para)
@@ -129,10 +136,22 @@ def _build_tree(paras: list[Paragraph]) -> _Node:
         rank, marker = head
         while stack[-1].rank >= rank:
             stack.pop()
-        node = _Node(rank=rank, marker=marker, label=_label(para.text, marker), paras=[para])
+        node = _Node(rank=rank, marker=marker, label=titles.get(i) or _label(para.text, marker), paras=[para])
         stack[-1].children.append(node)
         stack.append(node)
     return root
+
+
+def _titled_attachments(paras: list[Paragraph]) -> dict[int, str]:
+    """Labels for bare "附件 1" lines: the attachment's title when the next line is one."""
+    labels: dict[int, str] = {}
+    for i, para in enumerate(paras[:-1]):
+        head = heading_of(para.text)
+        if head and head[1].startswith("附件"):
+            nxt = paras[i + 1].text.strip()
+            if len(nxt) <= 40 and not nxt.endswith(("。", "；")) and heading_of(nxt) is None:
+                labels[i] = f"{head[1]} {nxt}"
+    return labels
 
 
 def _emit(
