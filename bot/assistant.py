@@ -20,7 +20,8 @@ from bot.memory import Memory, Turn
 from bot.relevance import city_not_covered, lacks_figure, missing_year, regional
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
-from bot.types import Answer
+from bot.types import Answer, Citation
+from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.types import Filters, Hit, PolicyInfo
 
@@ -45,6 +46,7 @@ class Assistant:
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
         self._covered: tuple[int, set[str]] = (-1, set())
+        self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
 
@@ -102,30 +104,60 @@ class Assistant:
 
     def _answer(self, question: str, standalone: str, session_id: str, filters: Filters | None) -> Answer:
         answer_id = uuid.uuid4().hex[:16]
-        base: dict[str, Any] = {"session_id": session_id, "answer_id": answer_id, "question": question,
-                                "standalone_question": standalone}
-        reason = self._out_of_scope(standalone)
-        hits = [] if reason else self._retrieve(standalone, filters)
-        cited = select_hits(hits, self.settings.refusal_threshold)
-        if cited and not reason:
-            reason = self._unsupported(standalone, cited, filters)
-        if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
-            self._count("refused")
-            text = refusal(standalone, len(self.kb.sources()), reason)
-            return Answer(text, [], False, "llm" if self.llm else "extractive", **base)
-        notice = ""
+        base: dict[str, Any] = {
+            "session_id": session_id,
+            "answer_id": answer_id,
+            "question": question,
+            "standalone_question": standalone,
+        }
         if self.llm is not None:
-            try:
-                text, citations = self.llm.answer(standalone, hits)
-                self._count("llm")
-                return Answer(text, citations, True, "llm", **base)
-            except Exception as exc:  # any LLM failure falls back to the extractive answer
-                self._count("llm_fallback")
-                notice = f"大模型暂不可用或答案未通过核验（{type(exc).__name__}），以下为条款摘录。"
-                log.warning("llm_fallback", extra={"reason": str(exc)[:200], "session_id": session_id})
+            return self._llm_answer(standalone, filters, base)
+        # Offline answers depend only on the question, the filters and the index: the same question
+        # asked again (hotline callers, widget visitors) is served from the cache.
+        key = (self.kb.version, standalone, filters.key() if filters is not None else None)
+        cached = self._answers.get(key)
+        if cached is None:
+            cached = self._extractive(standalone, filters)
+            self._answers.put(key, cached)
+        text, citations, answered = cached
+        self._count("extractive" if answered else "refused")
+        return Answer(text, list(citations), answered, "extractive", **base)
+
+    def _extractive(self, question: str, filters: Filters | None) -> tuple[str, tuple[Citation, ...], bool]:
+        """The offline answer, or the honest refusal: (text, citations, answered)."""
+        _, cited, reason = self._supported_hits(question, filters)
+        if not cited:
+            return refusal(question, len(self.kb.sources()), reason), (), False
+        text, citations = compose(question, cited, self.settings.max_answer_chars, self.kb.idf)
+        return text, tuple(citations), True
+
+    def _llm_answer(self, standalone: str, filters: Filters | None, base: dict[str, Any]) -> Answer:
+        hits, cited, reason = self._supported_hits(standalone, filters)
+        if not cited:
+            self._count("refused")
+            return Answer(refusal(standalone, len(self.kb.sources()), reason), [], False, "llm", **base)
+        try:
+            text, citations = self.llm.answer(standalone, hits)
+            self._count("llm")
+            return Answer(text, citations, True, "llm", **base)
+        except Exception as exc:  # any LLM failure falls back to the extractive answer
+            self._count("llm_fallback")
+            notice = f"大模型暂不可用或答案未通过核验（{type(exc).__name__}），以下为条款摘录。"
+            log.warning("llm_fallback", extra={"reason": str(exc)[:200], "session_id": base["session_id"]})
         text, citations = compose(standalone, cited, self.settings.max_answer_chars, self.kb.idf)
         self._count("extractive")
         return Answer(text, citations, True, "extractive", notice=notice, **base)
+
+    def _supported_hits(self, question: str, filters: Filters | None) -> tuple[list[Hit], list[Hit], str]:
+        """The retrieved clauses, those an answer may cite (none: refuse), and why it must refuse."""
+        reason = self._out_of_scope(question)
+        hits = [] if reason else self._retrieve(question, filters)
+        cited = select_hits(hits, self.settings.refusal_threshold)
+        if cited and not reason:
+            reason = self._unsupported(question, cited, filters)
+        if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
+            return hits, [], reason
+        return hits, cited, ""
 
     def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
         """Top clauses, keeping only those of the places the question names."""

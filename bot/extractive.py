@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from retrieval.lexical import query_tokens, tokenize
 from retrieval.types import Hit
 
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # what the question asks -> what a sentence that answers it contains
@@ -49,9 +49,10 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"施行|实施|印发|有效期|执行|起|制定|发布|〔\d{4}〕"),
     ),
 }
+_PART = re.compile(r"[？?；;]")
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
-_JUNK = re.compile(r"附件[:：\d]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
+_JUNK = re.compile(r"^附件|附件[:：]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,14 @@ def pick_sentences(
 
     Sentences compete globally (a lower-ranked clause pays a small penalty), so the one sentence that
     answers can come from the third clause; the chosen ones are shown per clause, in clause order.
+    A question in several parts ("最多贷多少？利息是不是全包？") gets the best sentence for each part,
+    and a sentence repeated by another policy (a measure and its implementing rules) is shown once.
     """
-    q_tokens = set(query_tokens(question))
-    weights = {t: (idf or {}).get(t, 1.0) for t in q_tokens}
+    weights = _weights(question, idf)
     wanted = intents(question)
     pool: list[tuple[float, int, int, str]] = []
     for rank, hit in enumerate(hits):
-        for i, sentence in enumerate(s.strip() for s in _SENTENCE.findall(hit.clause.text)):
+        for i, sentence in enumerate(s.strip() for s in SENTENCE.findall(hit.clause.text)):
             if len(sentence) >= 4:
                 pool.append((_score(sentence, weights, wanted) - RANK_PENALTY * rank, rank, i, sentence))
     pool.sort(key=lambda row: -row[0])
@@ -87,19 +89,70 @@ def pick_sentences(
         return []
     floor = FLOOR * pool[0][0]
     chosen: list[tuple[int, int, str]] = []
+    seen: list[str] = []
     used = 0
+
+    def take(rank: int, i: int, sentence: str) -> bool:
+        nonlocal used
+        flat = _flat(sentence)
+        if any(flat in other or other in flat for other in seen):
+            return False
+        chosen.append((rank, i, _trim(sentence)))
+        seen.append(flat)
+        used += len(sentence)
+        return True
+
+    for part in _parts(question)[1:]:  # each later part of the question gets its own best sentence
+        best = _best_for_part(part, pool, weights, idf)
+        if best is not None:
+            take(*best)
     for score, rank, i, sentence in pool:
         if score < floor or len(chosen) >= limit:
             break
         if used + len(sentence) > budget and chosen:
             continue
-        chosen.append((rank, i, _trim(sentence)))
-        used += len(sentence)
+        take(rank, i, sentence)
     chosen.sort()
     extracts: list[Extract] = []
     for rank in dict.fromkeys(r for r, _, _ in chosen):
         extracts.append(Extract(hits[rank], tuple(s for r, _, s in chosen if r == rank)))
     return extracts
+
+
+def _weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+    return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text))}
+
+
+def _parts(question: str) -> list[str]:
+    """The parts of a question asked in several sentences, each with at least two characters."""
+    return [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
+
+
+def _best_for_part(
+    part: str, pool: list[tuple[float, int, int, str]], whole: dict[str, float], idf: dict[str, float] | None
+) -> tuple[int, int, str] | None:
+    """The sentence that best answers one part, judged by the part's own words and answer shape.
+
+    The whole question's words count half, so that "创新龙头呢？" still prefers a sentence about the
+    subject of the question. None when no sentence shares a word with the part.
+    """
+    own = _weights(part, idf)
+    if not own:
+        return None
+    wanted = intents(part)
+    best: tuple[float, int, int, str] | None = None
+    for _, rank, i, sentence in pool:
+        tokens = set(tokenize(sentence))
+        if own.keys().isdisjoint(tokens):
+            continue
+        score = _score(sentence, own, wanted) + 0.5 * _score(sentence, whole, []) - RANK_PENALTY * rank
+        if best is None or score > best[0]:
+            best = (score, rank, i, sentence)
+    return None if best is None else best[1:]
+
+
+def _flat(sentence: str) -> str:
+    return re.sub(r"[\s（）()，,、；;：:。]", "", sentence)
 
 
 def _score(sentence: str, weights: dict[str, float], wanted: list[str]) -> float:

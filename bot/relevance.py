@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from bot.extractive import intents, pick_sentences
+from bot.extractive import SENTENCE, intents, pick_sentences
 from bot.scope import PLACES, places_in
+from retrieval.lexical import query_groups, tokenize
 from retrieval.types import Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -20,6 +21,30 @@ _STATES_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|个工作日|年|天|日|倍|家|个|人|次|万|亿)"
     r"|[一二三四五六七八九十两百千万]+\s*(?:万元|亿元|元|个月|年|天|倍|家|个|人)|全额|减半|免收|免征|全部|不超过|不低于"
 )
+
+_CN = "一二三四五六七八九十两百千"
+# the kind of figure a question asks for -> what a sentence stating one contains
+_FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "rate": (
+        re.compile(r"税率|费率|征收率|利率|比例|比率|几成|几折|百分之|多少个点"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|[{_CN}]成|减半|全额|\d+\s*倍"),
+    ),
+    "money": (
+        re.compile(r"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减)多少|多少(?:补贴|奖励|资金)"),
+        re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"),
+    ),
+    "count": (
+        re.compile(r"几家|多少家|(?<!哪)几个(?!月|工作日)|多少个(?!月|工作日)|多少人|多少项|几项"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|次|名|户)|[{_CN}]+\s*(?:家|个|人|项|次|名|户)"),
+    ),
+    "duration": (
+        re.compile(r"多久|多长时间|几天|几个月|几年|期限|时限"),
+        re.compile(rf"\d+\s*(?:个)?(?:工作日|日|天|月|年)|[{_CN}]+\s*(?:个)?(?:工作日|日|天|月|年)|之日起|以内"),
+    ),
+}
+# words that only say "a figure is wanted", left out when weighing what a figure sentence covers
+_FIGURE_WORD = re.compile(r"多少|几[家个项天月年]|多久|多长|比例|税率|费率|利率|金额|额度|标准|具体|现在|每个|每辆|每月|最高|最多")
+MIN_FIGURE_COVERAGE = 0.1  # calibrated on the gold sets (eval/RESULTS.md)
 
 
 def in_region(hit: Hit, places: list[str]) -> bool:
@@ -42,7 +67,8 @@ def regional(hits: list[Hit], question: str) -> list[Hit]:
 def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     """A question about one city's own rules, answered only by other governments' clauses.
 
-    "洛阳市对上市奖励多少" is not answered by a provincial or national clause, nor by Anyang's.
+    "洛阳市对上市奖励多少" is not answered by a provincial or national clause, nor by Anyang's, nor
+    by a provincial clause that names 洛阳 once in a list of targets.
     """
     places = places_in(question)
     if len(places) != 1 or PLACES[places[0]] == places[0]:
@@ -51,8 +77,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
     if not acts:
         return None  # "在安阳办贷款" may rest on a provincial rule
-    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}{h.clause.text}" for h in hits[:1]):
-        return None
+    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:1]):
+        return None  # the city's own policy, or one addressed to it
+    if sum(h.clause.text.count(city) for h in hits[:3]) >= 2:
+        return None  # clauses about the city (a province's reply on its industry), not a passing mention
     return city
 
 
@@ -72,13 +100,42 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
 
 
 def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None) -> bool:
-    """The question asks for an amount, but no chosen sentence of the best clauses states one.
+    """The question asks for a figure that the best clauses do not state.
 
-    (Also requiring the question's rarest word in that sentence was tried and refused 16% of the
-    answerable questions; see eval/RESULTS.md.)
+    A question that names the kind of figure it wants (a rate, a sum of money, a count, a duration)
+    needs a sentence of that kind about its subject: the sentence, with its clause's title and heading
+    path, must cover at least MIN_FIGURE_COVERAGE of the question's other words (IDF-weighted).
+    "失业保险金每个月发多少钱" is not answered by a sentence on 稳岗返还 percentages, nor
+    "出口退税率" by a refund deadline. Other figure questions need any chosen sentence with a figure.
     """
     wanted = intents(question)
-    if not _ASKS_FIGURE.search(question) or "amount" not in wanted or "document" in wanted:
+    if "document" in wanted:
+        return False
+    kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+    if kinds:
+        return figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
+    if not _ASKS_FIGURE.search(question) or "amount" not in wanted:
         return False
     extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
+
+
+def figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
+    """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
+    places = places_in(question)
+    groups = [(word, members) for word, members in query_groups(question)
+              if not _FIGURE_WORD.search(word) and not any(word in p or p in word for p in places)]
+    weights = [(idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
+               for word, members in groups]
+    total = sum(w for w, _ in weights)
+    if total <= 0:
+        return 1.0
+    best = 0.0
+    for hit in hits:
+        clause = hit.clause
+        for sentence in SENTENCE.findall(clause.text):
+            if not any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds):
+                continue
+            tokens = set(tokenize(f"{clause.title} {clause.path_text} {sentence}"))
+            best = max(best, sum(w for w, members in weights if not members.isdisjoint(tokens)) / total)
+    return best

@@ -174,3 +174,12 @@ def test_a_newly_ingested_region_is_answered_not_refused(assistant: Assistant, t
     assert after.answered is True
     assert "20万元" in after.answer
     assert any("深圳" in c.title for c in after.citations)
+
+
+def test_a_repeated_question_gets_the_same_answer_with_its_own_ids(assistant: Assistant) -> None:
+    question = "安阳对首次认定的高新技术企业奖励多少？"
+    before = dict(assistant.stats)
+    first, second = assistant.ask(question), assistant.ask(question)
+    assert (first.answer, first.citations, first.answered) == (second.answer, second.citations, second.answered)
+    assert first.answer_id != second.answer_id and first.session_id != second.session_id
+    assert assistant.stats["extractive"] == before["extractive"] + 2  # the cached one is counted too

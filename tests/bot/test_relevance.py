@@ -1,0 +1,50 @@
+"""The checks that turn a retrieved-but-beside-the-point clause into an honest refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.relevance import lacks_figure
+from retrieval.lexical import tokenize
+from retrieval.types import Clause, Hit
+
+
+def _hit(text: str, title: str = "安阳市稳经济政策措施", path: tuple[str, ...] = ()) -> Hit:
+    return Hit(Clause(text=text, title=title, source="t.txt", path=path), score=1.0, coverage=0.6)
+
+
+def _idf(*texts: str) -> dict[str, float]:
+    return {t: 1.0 for text in texts for t in tokenize(text)}
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "lacking"),
+    [
+        # a sum of money is asked; the clause about the subject has none, the one with money is about another
+        ("安阳市失业保险金每个月发多少钱？",
+         "持续做好失业保险金发放工作。将中小微企业稳岗返还比例由60%提至90%。", True),
+        ("首次认定的高新技术企业奖励多少钱？", "对首次认定的高新技术企业，给予一次性奖励10万元。", False),
+        # a rate is asked; a deadline is not a rate
+        ("出口退税率现在是多少？", "加快出口退税进度，办理正常出口退税的平均时间压缩至6个工作日以内。", True),
+        ("担保费率最多收多少？", "担保业务收取的担保费率不得超过2%。", False),
+        # a count and a duration
+        ("大型银行要选多少家企业包联？", "大型银行、政策性银行各选取15家企业。", False),
+        ("公积金缓缴最长多久？", "可申请暂缓缴存住房公积金，缓缴期最长6个月。", False),
+        ("公积金缓缴最长多久？", "可申请暂缓缴存住房公积金。", True),
+    ],
+)
+def test_a_figure_question_needs_a_figure_of_its_kind_about_its_subject(
+    question: str, clause: str, lacking: bool
+) -> None:
+    hits = [_hit(clause)]
+    assert lacks_figure(question, hits, 600, _idf(question, clause)) is lacking
+
+
+def test_the_subject_may_sit_in_the_heading_path() -> None:
+    hit = _hit("给予一次性奖励20万元。", path=("一、", "（二）首次认定高新技术企业奖励"))
+    assert not lacks_figure("首次认定高新技术企业奖多少？", [hit], 600, _idf("首次认定高新技术企业奖励"))
+
+
+def test_a_question_for_a_document_is_not_a_figure_question() -> None:
+    hit = _hit("各银行要主动下调利率。")
+    assert not lacks_figure("降低利率是哪个文件规定的？文号多少？", [hit], 600, _idf("降低利率"))
