@@ -16,9 +16,9 @@ import numpy as np
 
 @dataclass(frozen=True)
 class FusionParams:
-    vector_weight: float = 0.5
+    vector_weight: float = 0.4
     depth: int = 40
-    coverage_weight: float = 0.8
+    coverage_weight: float = 1.0
     vector_depth: int = 20
 
 

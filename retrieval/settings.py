@@ -44,5 +44,5 @@ class RetrievalSettings(BaseSettings):
     search_cache_size: int = Field(
         2048, description="Searches remembered per index version (a change to the index forgets them); 0 = off."
     )
-    vector_weight: float = Field(0.5, description="Weight of the vector ranking in hybrid fusion.")
+    vector_weight: float = Field(0.4, description="Weight of the vector ranking in hybrid fusion (tuned, eval/RESULTS.md).")
     candidate_depth: int = Field(40, description="Candidates taken from each retriever before fusion.")

@@ -181,5 +181,6 @@ def test_a_repeated_question_gets_the_same_answer_with_its_own_ids(assistant: As
     before = dict(assistant.stats)
     first, second = assistant.ask(question), assistant.ask(question)
     assert (first.answer, first.citations, first.answered) == (second.answer, second.citations, second.answered)
-    assert first.answer_id != second.answer_id and first.session_id != second.session_id
+    assert first.answer_id != second.answer_id
+    assert first.session_id != second.session_id
     assert assistant.stats["extractive"] == before["extractive"] + 2  # the cached one is counted too

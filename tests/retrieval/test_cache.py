@@ -20,7 +20,8 @@ def test_the_least_recently_used_entry_goes_first() -> None:
 def test_size_zero_keeps_nothing() -> None:
     cache: LRUCache[int] = LRUCache(0)
     cache.put("a", 1)
-    assert cache.get("a") is None and len(cache) == 0
+    assert cache.get("a") is None
+    assert len(cache) == 0
 
 
 def test_concurrent_writers_never_exceed_the_size() -> None:

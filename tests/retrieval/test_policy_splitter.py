@@ -194,8 +194,10 @@ def test_attachments_and_interpretations_are_parts_of_their_own(compilation: Spl
     policy = compilation.policy("工信部企业〔2022〕63号")
     clauses = [c for c in compilation.clauses if c.policy_id == policy.policy_id]
     giants = [c for c in clauses if c.path and c.path[0].startswith("附件3")]
-    assert giants and giants[0].path[0] == "附件3 专精特新“小巨人”企业认定标准"
+    assert giants
+    assert giants[0].path[0] == "附件3 专精特新“小巨人”企业认定标准"
     assert any("从事特定细分市场时间达到3年以上" in c.text for c in giants)
     guide = [c for c in clauses if c.path and c.path[0].endswith("解读")]
-    assert guide and all(c.clause.startswith("解读") for c in guide)
+    assert guide
+    assert all(c.clause.startswith("解读") for c in guide)
     assert not [c.path for c in clauses if "第二十三条" in " ".join(c.path[:-1])]
