@@ -114,6 +114,7 @@ class Assistant:
             return self._llm_answer(standalone, filters, base)
         # Offline answers depend only on the question, the filters and the index: the same question
         # asked again (hotline callers, widget visitors) is served from the cache.
+        # the version is read before the search, so an answer is never filed under a newer index
         key = (self.kb.version, standalone, filters.key() if filters is not None else None)
         cached = self._answers.get(key)
         if cached is None:
@@ -173,7 +174,7 @@ class Assistant:
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。"
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
-            return "找到的条款没有给出具体的金额、比例或期限。"
+            return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。"
         return ""
 
     def _out_of_scope(self, question: str) -> str:

@@ -50,6 +50,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
+MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
 _JUNK = re.compile(r"^附件|附件[:：]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
@@ -74,49 +75,59 @@ def pick_sentences(
 
     Sentences compete globally (a lower-ranked clause pays a small penalty), so the one sentence that
     answers can come from the third clause; the chosen ones are shown per clause, in clause order.
-    A question in several parts ("最多贷多少？利息是不是全包？") gets the best sentence for each part,
-    and a sentence repeated by another policy (a measure and its implementing rules) is shown once.
+    After the best sentence, each later part of a question asked in several ("最多贷多少？利息是不是
+    全包？") gets its own best sentence when one is clearly about it; a sentence that another policy
+    repeats (a measure and its implementing rules) is shown once.
     """
     weights = _weights(question, idf)
     wanted = intents(question)
-    pool: list[tuple[float, int, int, str]] = []
+    pool: list[_Candidate] = []
     for rank, hit in enumerate(hits):
         for i, sentence in enumerate(s.strip() for s in SENTENCE.findall(hit.clause.text)):
             if len(sentence) >= 4:
-                pool.append((_score(sentence, weights, wanted) - RANK_PENALTY * rank, rank, i, sentence))
-    pool.sort(key=lambda row: -row[0])
-    if not pool or pool[0][0] <= 0:
+                tokens = frozenset(tokenize(sentence))
+                score = _score(sentence, tokens, weights, wanted) - RANK_PENALTY * rank
+                pool.append(_Candidate(score, rank, i, sentence, tokens))
+    pool.sort(key=lambda c: -c.score)
+    if not pool or pool[0].score <= 0:
         return []
-    floor = FLOOR * pool[0][0]
-    chosen: list[tuple[int, int, str]] = []
-    seen: list[str] = []
-    used = 0
-
-    def take(rank: int, i: int, sentence: str) -> bool:
-        nonlocal used
-        flat = _flat(sentence)
-        if any(flat in other or other in flat for other in seen):
-            return False
-        chosen.append((rank, i, _trim(sentence)))
-        seen.append(flat)
-        used += len(sentence)
-        return True
-
-    for part in _parts(question)[1:]:  # each later part of the question gets its own best sentence
+    chosen: list[_Candidate] = [pool[0]]
+    for part in _parts(question)[1:]:
         best = _best_for_part(part, pool, weights, idf)
-        if best is not None:
-            take(*best)
-    for score, rank, i, sentence in pool:
-        if score < floor or len(chosen) >= limit:
+        if best is not None and len(chosen) < limit and _fits(best, chosen, budget):
+            chosen.append(best)
+    floor = FLOOR * pool[0].score
+    for candidate in pool[1:]:
+        if candidate.score < floor or len(chosen) >= limit:
             break
-        if used + len(sentence) > budget and chosen:
-            continue
-        take(rank, i, sentence)
-    chosen.sort()
+        if _fits(candidate, chosen, budget):
+            chosen.append(candidate)
+    chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
-    for rank in dict.fromkeys(r for r, _, _ in chosen):
-        extracts.append(Extract(hits[rank], tuple(s for r, _, s in chosen if r == rank)))
+    for rank in dict.fromkeys(c.rank for c in chosen):
+        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in chosen if c.rank == rank)))
     return extracts
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    rank: int  # of its clause among the hits
+    index: int  # of the sentence in its clause
+    text: str
+    tokens: frozenset[str]
+
+
+def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
+    """Within the budget, and not a sentence already chosen (or nearly all of one)."""
+    if candidate in chosen or sum(len(c.text) for c in chosen) + len(candidate.text) > budget:
+        return False
+    flat = _flat(candidate.text)
+    for other in (_flat(c.text) for c in chosen):
+        short, long = sorted((flat, other), key=len)
+        if short in long and len(short) >= 0.8 * len(long):
+            return False
+    return True
 
 
 def _weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
@@ -129,35 +140,35 @@ def _parts(question: str) -> list[str]:
 
 
 def _best_for_part(
-    part: str, pool: list[tuple[float, int, int, str]], whole: dict[str, float], idf: dict[str, float] | None
-) -> tuple[int, int, str] | None:
+    part: str, pool: list[_Candidate], whole: dict[str, float], idf: dict[str, float] | None
+) -> _Candidate | None:
     """The sentence that best answers one part, judged by the part's own words and answer shape.
 
-    The whole question's words count half, so that "创新龙头呢？" still prefers a sentence about the
-    subject of the question. None when no sentence shares a word with the part.
+    It must hold at least MIN_PART_OVERLAP of the part's words (IDF-weighted); the whole question's
+    words count half, so that "创新龙头呢？" prefers a sentence about the subject of the question.
     """
     own = _weights(part, idf)
-    if not own:
+    total = sum(own.values())
+    if total <= 0:
         return None
     wanted = intents(part)
-    best: tuple[float, int, int, str] | None = None
-    for _, rank, i, sentence in pool:
-        tokens = set(tokenize(sentence))
-        if own.keys().isdisjoint(tokens):
+    best: tuple[float, _Candidate] | None = None
+    for candidate in pool:
+        if sum(w for t, w in own.items() if t in candidate.tokens) / total < MIN_PART_OVERLAP:
             continue
-        score = _score(sentence, own, wanted) + 0.5 * _score(sentence, whole, []) - RANK_PENALTY * rank
+        score = (_score(candidate.text, candidate.tokens, own, wanted)
+                 + 0.5 * _score(candidate.text, candidate.tokens, whole, []) - RANK_PENALTY * candidate.rank)
         if best is None or score > best[0]:
-            best = (score, rank, i, sentence)
-    return None if best is None else best[1:]
+            best = (score, candidate)
+    return None if best is None else best[1]
 
 
 def _flat(sentence: str) -> str:
     return re.sub(r"[\s（）()，,、；;：:。]", "", sentence)
 
 
-def _score(sentence: str, weights: dict[str, float], wanted: list[str]) -> float:
+def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wanted: list[str]) -> float:
     """IDF-weighted share of the question's words in the sentence, plus bonuses for answer shapes."""
-    tokens = set(tokenize(sentence))
     overlap = sum(w for t, w in weights.items() if t in tokens) / (sum(weights.values()) or 1.0)
     bonus = sum(0.3 for name in wanted if _INTENTS[name][1].search(sentence))
     if "amount" in wanted and _NUMBER.search(sentence):

@@ -23,23 +23,27 @@ _STATES_FIGURE = re.compile(
 )
 
 _CN = "一二三四五六七八九十两百千"
+_SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天, 个工作日… (not "5月1日", a date)
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "rate": (
-        re.compile(r"税率|费率|征收率|利率|比例|比率|几成|几折|百分之|多少个点"),
-        re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|[{_CN}]成|减半|全额|\d+\s*倍"),
+        re.compile(r"税率|费率|征收率|利率|比例|比率|几成|几折|百分之|多少个?(?:点|百分点|基点)"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|百分点|基点|BP|[{_CN}]成|减半|全额|\d+\s*倍"),
     ),
     "money": (
-        re.compile(r"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减)多少|多少(?:补贴|奖励|资金)"),
+        re.compile(rf"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减)多少(?!{_SPAN}|名|人|家|项|个)"
+                   r"|多少(?:补贴|奖励|资金)"),
         re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"),
     ),
     "count": (
-        re.compile(r"几家|多少家|(?<!哪)几个(?!月|工作日)|多少个(?!月|工作日)|多少人|多少项|几项"),
-        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|次|名|户)|[{_CN}]+\s*(?:家|个|人|项|次|名|户)"),
+        re.compile(r"几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
+                   r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
+                   r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户)|[{_CN}]+\s*(?:家|个|人|项|名|户)"),
     ),
     "duration": (
-        re.compile(r"多久|多长时间|几天|几个月|几年|期限|时限"),
-        re.compile(rf"\d+\s*(?:个)?(?:工作日|日|天|月|年)|[{_CN}]+\s*(?:个)?(?:工作日|日|天|月|年)|之日起|以内"),
+        re.compile(rf"多久|多长时间|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"),
+        re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|之日起|以内"),
     ),
 }
 # words that only say "a figure is wanted", left out when weighing what a figure sentence covers
@@ -77,10 +81,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
     if not acts:
         return None  # "在安阳办贷款" may rest on a provincial rule
-    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:1]):
+    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:3]):
         return None  # the city's own policy, or one addressed to it
-    if sum(h.clause.text.count(city) for h in hits[:3]) >= 2:
-        return None  # clauses about the city (a province's reply on its industry), not a passing mention
+    if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
+        return None  # a clause about the city (a province's reply on its industry), not a passing mention
     return city
 
 
@@ -113,14 +117,14 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
         return False
     kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
     if kinds:
-        return figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
+        return _figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
     if not _ASKS_FIGURE.search(question) or "amount" not in wanted:
         return False
     extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
 
 
-def figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
+def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)
     groups = [(word, members) for word, members in query_groups(question)
@@ -128,14 +132,14 @@ def figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[
     weights = [(idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
                for word, members in groups]
     total = sum(w for w, _ in weights)
-    if total <= 0:
-        return 1.0
     best = 0.0
     for hit in hits:
         clause = hit.clause
         for sentence in SENTENCE.findall(clause.text):
             if not any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds):
                 continue
+            if total <= 0:
+                return 1.0  # nothing but figure words and places asked: any figure of the kind answers
             tokens = set(tokenize(f"{clause.title} {clause.path_text} {sentence}"))
             best = max(best, sum(w for w, members in weights if not members.isdisjoint(tokens)) / total)
     return best

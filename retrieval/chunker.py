@@ -17,20 +17,21 @@ from retrieval.types import Clause
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
-    # An attachment ("附件 1" alone on its line) or an interpretation ("《…》解读") starts a part of its
-    # own: it must not hang under the last article of the main text.
-    (0, re.compile(r"^附件\s*\d{0,2}\s*$")),
+    # An attachment ("附件 1" alone on its line) or an interpretation ("《…》解读") is a part of its own
+    # above every heading of the main text: it must not hang under the last article, and the
+    # chapters of an attachment (a 实施细则 with 第一章…) stay inside it.
+    (0, re.compile(r"^附件\s*[\d一二三四五六七八九十]{0,3}\s*$|^附件\s*[\d一二三四五六七八九十]{1,3}\s*[:：]\s*$")),
     (0, re.compile(r"^《[^》]{4,60}》\s*(?:政策)?解读\s*$")),
-    (0, re.compile(rf"^第[{_CN_NUM}]+章")),
-    (1, re.compile(rf"^第[{_CN_NUM}]+节")),
-    (2, re.compile(rf"^第[{_CN_NUM}]+条")),
-    (3, re.compile(r"^[一二三四五六七八九十]+、")),
-    (4, re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]")),
-    (5, re.compile(r"^\d{1,3}\s*[.．、](?!\d)")),
-    (6, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
-    (7, re.compile(r"^[①-⑳]")),
+    (1, re.compile(rf"^第[{_CN_NUM}]+章")),
+    (2, re.compile(rf"^第[{_CN_NUM}]+节")),
+    (3, re.compile(rf"^第[{_CN_NUM}]+条")),
+    (4, re.compile(r"^[一二三四五六七八九十]+、")),
+    (5, re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]")),
+    (6, re.compile(r"^\d{1,3}\s*[.．、](?!\d)")),
+    (7, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+    (8, re.compile(r"^[①-⑳]")),
     (
-        8,
+        9,
         re.compile(
             r"^(?:政策内容|申报条件|申报材料|申报对象|支持对象|支持内容|支持标准|奖励标准|补贴标准|适用对象"
             r"|办理流程|申报流程|申报程序|申报方式|兑现方式|兑现流程|受理部门|办理部门|政策依据|责任单位)(?=[：:])"
@@ -110,9 +111,11 @@ def _normalize_marker(marker: str, rank: int) -> str:
     flat = "".join(marker.split())
     if flat.endswith("解读"):
         return "解读"
-    if rank in (4, 6):
+    if flat.startswith("附件"):
+        return flat.rstrip(":：")
+    if rank in (5, 7):
         return "（" + flat[1:-1] + "）"
-    if rank == 5:
+    if rank == 6:
         return flat[:-1] + "."
     return flat
 

@@ -16,10 +16,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class FusionParams:
-    vector_weight: float = 0.4
-    depth: int = 40
-    coverage_weight: float = 1.0
-    vector_depth: int = 20
+    """The fusion's weights; the values come from the settings (tuned in benchmarks/fusion_grid.py)."""
+
+    vector_weight: float
+    depth: int
+    coverage_weight: float
+    vector_depth: int
 
 
 def fuse(

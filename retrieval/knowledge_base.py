@@ -74,6 +74,7 @@ class _View:
     idf: dict[str, float]
     lexical: LexicalIndex
     results: LRUCache[tuple[Hit, ...]]  # searches already answered against this very view
+    version: int = 0
 
 
 class KnowledgeBase:
@@ -89,17 +90,27 @@ class KnowledgeBase:
             self._store = VectorStore(
                 self._embedder, settings.collection, self.data_dir, settings.chroma_url, settings.vector_chars
             )
-        self._params = FusionParams(vector_weight=settings.vector_weight, depth=settings.candidate_depth)
+        self._params = FusionParams(
+            vector_weight=settings.vector_weight,
+            depth=settings.candidate_depth,
+            coverage_weight=settings.coverage_weight,
+            vector_depth=settings.vector_depth,
+        )
         self._write_lock = threading.Lock()
         self._manifest = self._read_json(self.data_dir / "manifest.json", {"embedder": None, "files": {}})
         self._clauses: dict[str, Clause] = {}
         self._tokens: dict[str, list[str]] = {}
-        self.version = 0
+        self._writes = 0  # snapshots built so far: each one's version
         self._load_clauses()
         self._lexical = LexicalIndex.load(self.data_dir / "lexical")
         self._refresh_views()
 
     # ---- reading -------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """Grows with every write; read with the snapshot, so it never runs ahead of what a search sees."""
+        return self._view.version
 
     @property
     def embedder_name(self) -> str:
@@ -137,7 +148,7 @@ class KnowledgeBase:
         query = query.strip()
         if not query or not view.ids:
             return []
-        key = (query, k, filters.key() if filters is not None and not filters.is_empty() else None)
+        key = (query, k, filters.key() if filters is not None else None)
         cached = view.results.get(key)
         if cached is not None:
             return list(cached)
@@ -361,8 +372,9 @@ class KnowledgeBase:
         if self._lexical.ids != ids:
             self._lexical = LexicalIndex()
             self._lexical.build(ids, [self._tokens[cid] for cid in ids], [c.index_text() for c in ordered])
-        self.version += 1  # readers cache what they derive per version
+        self._writes += 1
         self._view = _View(
+            version=self._writes,
             clauses=dict(self._clauses),
             ids=ids,
             pos={cid: i for i, cid in enumerate(ids)},

@@ -38,11 +38,21 @@ class RetrievalSettings(BaseSettings):
     )
     vector_chars: int = Field(
         0,
+        ge=0,
         description="Characters of each clause's index text (title, heading path, clause) given to the "
         "embedding model; 0 = all. Fewer characters embed faster (eval/RESULTS.md measures the trade).",
     )
     search_cache_size: int = Field(
-        2048, description="Searches remembered per index version (a change to the index forgets them); 0 = off."
+        2048,
+        ge=0,
+        description="Searches, and offline answers, remembered per index version (a write to the index "
+        "forgets them); 0 = off.",
     )
-    vector_weight: float = Field(0.4, description="Weight of the vector ranking in hybrid fusion (tuned, eval/RESULTS.md).")
-    candidate_depth: int = Field(40, description="Candidates taken from each retriever before fusion.")
+    vector_weight: float = Field(
+        0.4, ge=0, le=1, description="Weight of the vector ranking in hybrid fusion (tuned: eval/RESULTS.md)."
+    )
+    coverage_weight: float = Field(
+        1.0, ge=0, description="Weight of the share of the question's words a clause covers, added to the fusion."
+    )
+    candidate_depth: int = Field(40, ge=1, description="Candidates taken from the BM25 ranking before fusion.")
+    vector_depth: int = Field(20, ge=1, description="Candidates taken from the vector ranking before fusion.")

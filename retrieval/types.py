@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from typing import Any
 
 
@@ -140,9 +140,9 @@ class Filters:
     doc_number: str | None = None
     source: str | None = None
 
-    def key(self) -> tuple[str | None, ...]:
-        """A hashable form, for caches."""
-        return (self.level, self.region, self.issuer, self.doc_number, self.source)
+    def key(self) -> tuple[str | None, ...] | None:
+        """A hashable form for caches (every field, so a new one cannot be left out); None when empty."""
+        return None if self.is_empty() else astuple(self)
 
     def matches(self, clause: Clause) -> bool:
         checks = {

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from retrieval.cache import LRUCache
 from retrieval.embeddings import Embedder
 from retrieval.types import Clause, Filters
 
@@ -53,7 +54,7 @@ class VectorStore:
         self._client = client
         self._embedder = embedder
         self._vector_chars = vector_chars
-        self._query_cache: dict[str, list[float]] = {}  # hotline callers ask the same things
+        self._query_cache: LRUCache[list[float]] = LRUCache(_QUERY_CACHE_SIZE)  # a vector depends on the text only
         # embedding_function is LangChain's: Chroma's own default (which downloads a model) is never used.
         self._store = Chroma(
             client=client,
@@ -91,9 +92,7 @@ class VectorStore:
         vector = self._query_cache.get(text)
         if vector is None:
             vector = self._embedder.embed_query(text)
-            if len(self._query_cache) >= _QUERY_CACHE_SIZE:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[text] = vector
+            self._query_cache.put(text, vector)
         with self._reachable():
             # Straight to the collection, distances only: LangChain's search would also fetch every
             # hit's document and metadata, which the knowledge base already holds (2-3x slower).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import lacks_figure
+from bot.relevance import _FIGURE_KINDS, lacks_figure
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -48,3 +48,30 @@ def test_the_subject_may_sit_in_the_heading_path() -> None:
 def test_a_question_for_a_document_is_not_a_figure_question() -> None:
     hit = _hit("各银行要主动下调利率。")
     assert not lacks_figure("降低利率是哪个文件规定的？文号多少？", [hit], 600, _idf("降低利率"))
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("社保补贴能补多少个月？", ["duration"]),  # a span of months, not a sum of money
+        ("退税多少天内办结？", ["duration"]),
+        ("几个工作日能办完？", ["duration"]),
+        ("每年给多少名额？", ["count"]),
+        ("新建多少个5G基站？", ["count"]),
+        ("LPR减多少个基点？", ["rate"]),
+        ("首次认定奖励多少钱？", ["money"]),
+        ("需要满足几个条件？", []),  # conditions are listed, not counted
+        ("近几年有哪些扶持政策？", []),
+        ("哪几个部门联合发的？", []),
+    ],
+)
+def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
+    assert [k for k, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)] == kinds
+
+
+def test_a_date_is_not_a_duration() -> None:
+    question = "稳岗补贴的期限是几年？"
+    dated = _hit("稳岗补贴政策自2023年5月1日起施行。")
+    assert lacks_figure(question, [dated], 600, _idf(question))
+    spanned = _hit("稳岗补贴政策期限为2年。")
+    assert not lacks_figure(question, [spanned], 600, _idf(question))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from retrieval.cache import LRUCache
 
@@ -32,9 +32,7 @@ def test_concurrent_writers_never_exceed_the_size() -> None:
             cache.put((offset, i), i)
             cache.get((offset, i // 2))
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for future in [pool.submit(write, n) for n in range(4)]:
+            future.result()  # an exception in a writer fails the test
     assert len(cache) == 50

@@ -1,0 +1,45 @@
+"""How the offline answer picks its sentences: every part of a question, nothing twice."""
+
+from __future__ import annotations
+
+from bot.extractive import pick_sentences
+from retrieval.types import Clause, Hit
+
+GAZELLE = (
+    "对符合条件的“瞪羚”企业每年给予最高300万元资金补助。对入选的企业，优先推荐申报省级项目。"
+    "对符合条件的创新龙头企业，每年给予最高400万元资金补助。"
+)
+
+
+def _hit(text: str, title: str = "关于进一步支持科技创新的若干政策") -> Hit:
+    return Hit(Clause(text=text, title=title, source="t.txt"), score=1.0, coverage=0.6)
+
+
+def _sentences(question: str, hits: list[Hit], budget: int = 600) -> list[str]:
+    return [s for ex in pick_sentences(question, hits, budget) for s in ex.sentences]
+
+
+def test_each_part_of_a_question_gets_its_sentence() -> None:
+    chosen = _sentences("瞪羚企业研发补助每年最高多少？创新龙头呢？", [_hit(GAZELLE)])
+    assert any("300万元" in s for s in chosen)
+    assert any("400万元" in s for s in chosen)
+
+
+def test_a_sentence_two_policies_share_is_shown_once() -> None:
+    shared = "对首次认定的高新技术企业，给予一次性奖励10万元。"
+    hits = [_hit(shared), _hit(shared + "申报材料：认定证书复印件。", title="实施细则")]
+    chosen = _sentences("首次认定高新技术企业奖励多少？", hits)
+    assert sum("10万元" in s for s in chosen) == 1
+
+
+def test_a_short_sentence_does_not_hide_a_longer_one_that_contains_it() -> None:
+    hits = [_hit("申请条件。申请条件：企业须在本市注册并依法纳税，上年度营业收入不低于500万元。")]
+    chosen = _sentences("申请条件是什么？营业收入有要求吗？", hits)
+    assert any("500万元" in s for s in chosen)
+
+
+def test_the_budget_holds_for_every_part() -> None:
+    long = "对符合条件的企业给予补助" + "，并按规定给予支持" * 30 + "。"
+    hits = [_hit(GAZELLE + long)]
+    chosen = _sentences("瞪羚企业补助多少？创新龙头呢？其他企业呢？", hits, budget=200)
+    assert sum(len(s) for s in chosen) <= 200
