@@ -23,29 +23,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.gold_figures import HEADER, cells, figures  # noqa: E402
+from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
+from retrieval.settings import RetrievalSettings  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "fusion_grid.json"
 GRID = list(itertools.product((0.3, 0.4, 0.5), (0.8, 1.0, 1.2), (20, 30)))
 
 
 def one() -> dict[str, object]:
     """recall@5 and MRR of the settings in the environment, on both gold sets."""
-    from eval.answer_eval import citation_text
-    from eval.gold import load_qa
-    from eval.retrieval_eval import evaluate
-    from retrieval.knowledge_base import KnowledgeBase
-    from retrieval.settings import RetrievalSettings
-
     settings = RetrievalSettings(search_cache_size=0)
-    kb = KnowledgeBase(settings)
     row: dict[str, object] = {
         "vector_weight": settings.vector_weight,
         "coverage_weight": settings.coverage_weight,
         "vector_depth": settings.vector_depth,
     }
-    for name in ("qa.jsonl", "dev_qa.jsonl"):
-        items = load_qa(ROOT / "eval" / name)
-        scores = evaluate(items, lambda q, k: [citation_text(h.to_dict()) for h in kb.search(q, k)])
-        row[name] = {"recall@5": round(scores["recall@5"], 4), "mrr": round(scores["mrr"], 4)}
+    row.update(figures(KnowledgeBase(settings)))
     return row
 
 
@@ -62,12 +56,10 @@ def main() -> int:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
     RESULTS.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
-    print("\n| vector weight | coverage weight | vector candidates | recall@5 ours | MRR ours | recall@5 dev | MRR dev |")
+    print(f"\n| vector weight | coverage weight | vector candidates | {HEADER} |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        ours, dev = r["qa.jsonl"], r["dev_qa.jsonl"]
-        print(f"| {r['vector_weight']} | {r['coverage_weight']} | {r['vector_depth']} | {ours['recall@5']} "
-              f"| {ours['mrr']} | {dev['recall@5']} | {dev['mrr']} |")
+        print(f"| {r['vector_weight']} | {r['coverage_weight']} | {r['vector_depth']} | {cells(r)} |")
     return 0
 
 
