@@ -50,6 +50,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
+_HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
@@ -83,7 +84,7 @@ def pick_sentences(
     wanted = intents(question)
     pool: list[_Candidate] = []
     for rank, hit in enumerate(hits):
-        for i, sentence in enumerate(s.strip() for s in SENTENCE.findall(hit.clause.text)):
+        for i, sentence in enumerate(_sentences(hit.clause.text)):
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
                 score = _score(sentence, tokens, weights, wanted) - RANK_PENALTY * rank
@@ -130,6 +131,17 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
     return True
 
 
+def _sentences(text: str) -> list[str]:
+    """The clause's sentences; a heading sentence ("(六) 落实税收优惠政策。") is joined to the next one."""
+    out: list[str] = []
+    for sentence in (s.strip() for s in SENTENCE.findall(text)):
+        if out and _HEADING.match(out[-1]):
+            out[-1] += sentence
+        elif sentence:
+            out.append(sentence)
+    return out
+
+
 def _weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
     return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text))}
 
@@ -173,8 +185,8 @@ def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wan
     bonus = sum(0.3 for name in wanted if _INTENTS[name][1].search(sentence))
     if "amount" in wanted and _NUMBER.search(sentence):
         bonus += 0.1
-    if len(sentence) < 12 and not _NUMBER.search(sentence):
-        bonus -= 0.2  # a bare heading says little on its own
+    if (len(sentence) < 12 and not _NUMBER.search(sentence)) or _HEADING.match(sentence):
+        bonus -= 0.2  # a bare heading ("(六) 落实税收优惠政策。") says little on its own
     if _JUNK.search(sentence):
         bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing
     return overlap + bonus

@@ -43,3 +43,10 @@ def test_the_budget_holds_for_every_part() -> None:
     hits = [_hit(GAZELLE + long)]
     chosen = _sentences("瞪羚企业补助多少？创新龙头呢？其他企业呢？", hits, budget=200)
     assert sum(len(s) for s in chosen) <= 200
+
+
+def test_a_heading_sentence_comes_with_the_sentence_it_heads() -> None:
+    hits = [_hit("(六) 落实税收优惠政策。在企业股份制改造过程中，个人所得税可在不超过5个公历年度内分期缴纳。"
+                 "(七) 加强人才支撑。引进上市人才。")]
+    chosen = _sentences("企业股改有什么税收优惠？", hits)
+    assert any(s.startswith("(六) 落实税收优惠政策。") and "分期缴纳" in s for s in chosen)
