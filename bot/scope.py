@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.vocabulary import ABBREVIATIONS, DOMAIN_WORDS
+
 # Major places a caller may name, with the province they lie in.
 PLACES: dict[str, str] = {
     "北京": "北京", "天津": "天津", "上海": "上海", "重庆": "重庆", "河北": "河北", "山西": "山西",
@@ -37,12 +39,18 @@ _POLICY_WORD = re.compile(
     r"|外贸|汇率|银行|金融|科技|研发|技改|改造|专精特新|小巨人|高企|科小|规上|头雁|冠军|龙头|基地|平台|园区|开发区"
     r"|文号|条款|补|奖|减免|免|退|缓缴|贴息|利率|额度|期限|部门|热线|12345|答复|建议|代表|审查|整改|准入|延长"
     r"|基站|5G|建设|IPO|交易所|股|发行|疫情|纾困|复工|复产|经济|数字化|转型|农业|乡村|收入|成本"
+    r"|稳岗|返还|比例|失业|养老|医保|用工|缴|纳税|信贷|知识产权|专利|商标|质量|安全生产|环保|消费|物流"
+    r"|电商|外资|招商|投资|用电|电价|土地|厂房|毕业生|退役|农民工|个体户|资质|留抵|汇率|关税|出口退"
 )
 
 
 def is_policy_question(question: str) -> bool:
-    """Whether the question is about enterprise policy at all."""
-    return bool(_POLICY_WORD.search(question))
+    """Whether the question is about enterprise policy at all: a policy word, or a term of the domain
+    dictionary or the abbreviation table (稳岗返还, 专精特新, 科小…)."""
+    return bool(_POLICY_WORD.search(question)) or any(term in question for term in _DOMAIN_TERMS)
+
+
+_DOMAIN_TERMS = frozenset(DOMAIN_WORDS) | frozenset(ABBREVIATIONS)
 
 
 def places_in(text: str) -> list[str]:

@@ -203,3 +203,9 @@ def test_a_cached_answer_goes_when_its_document_is_removed(settings: Settings) -
     assistant.kb.remove_source(cited)
     after = assistant.ask(question)
     assert all(c.source != cited for c in after.citations)
+
+
+@pytest.mark.parametrize("question", ["稳岗返还比例是多少", "科小研发补助", "留抵退税进度"])
+def test_terse_keyword_questions_are_policy_questions(assistant: Assistant, question: str) -> None:
+    """Hotline operators type keywords; a domain term is enough to be a policy question."""
+    assert assistant.ask(question).answered is True
