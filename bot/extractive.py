@@ -54,7 +54,7 @@ _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
-_JUNK = re.compile(r"^附件|附件[:：]|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
+_JUNK = re.compile(r"^附件|附件[:：]|现(?:将有关事项|就有关事项)?通知如下|印发给你们|请认真(?:贯彻)?(?:落实|执行|遵照)|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
 
 
 @dataclass(frozen=True)

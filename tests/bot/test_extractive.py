@@ -50,3 +50,11 @@ def test_a_heading_sentence_comes_with_the_sentence_it_heads() -> None:
                  "(七) 加强人才支撑。引进上市人才。")]
     chosen = _sentences("企业股改有什么税收优惠？", hits)
     assert any(s.startswith("(六) 落实税收优惠政策。") and "分期缴纳" in s for s in chosen)
+
+
+def test_transmittal_boilerplate_loses_to_the_measure() -> None:
+    hits = [_hit("现将《稳就业若干政策措施》印发给你们，请认真贯彻落实。"
+                 "对吸纳高校毕业生就业的小微企业，给予1000元/人的一次性吸纳就业补贴。")]
+    chosen = _sentences("稳就业政策措施对小微企业有什么补贴？", hits)
+    assert chosen[0].startswith("对吸纳高校毕业生")
+    assert not any("印发给你们" in s for s in chosen)
