@@ -113,8 +113,8 @@ class Assistant:
         if self.llm is not None:
             return self._llm_answer(standalone, filters, base)
         # Offline answers depend only on the question, the filters and the index: the same question
-        # asked again (hotline callers, widget visitors) is served from the cache.
-        # the version is read before the search, so an answer is never filed under a newer index
+        # asked again (hotline callers, widget visitors) is served from the cache. The version is
+        # read before the search, so an answer is never filed under a newer index than its own.
         key = (self.kb.version, standalone, filters.key() if filters is not None else None)
         cached = self._answers.get(key)
         if cached is None:

@@ -1,9 +1,9 @@
 """Whether the retrieved clauses really answer the question, beyond word overlap.
 
-Three checks, each measured on the gold sets (eval/RESULTS.md): the places a question names must
-match the clauses' region (an Anyang rule does not answer a question about Jinhua); a year it asks
-about must appear in the clauses; and a question that asks for a figure needs a clause sentence that
-states one.
+Checks, each measured on the gold sets (eval/RESULTS.md): the places a question names must match
+the clauses' region (an Anyang rule does not answer a question about Jinhua), and a city's own rules
+need that city's clauses; a year it asks about must appear in the clauses; and a question that asks
+for a figure needs a clause sentence that states one of the kind asked, about its subject.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 
 from bot.extractive import SENTENCE, intents, pick_sentences
 from bot.scope import PLACES, places_in
+from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
 from retrieval.types import Hit
 
@@ -129,17 +130,14 @@ def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict
     places = places_in(question)
     groups = [(word, members) for word, members in query_groups(question)
               if not _FIGURE_WORD.search(word) and not any(word in p or p in word for p in places)]
-    weights = [(idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
-               for word, members in groups]
-    total = sum(w for w, _ in weights)
+    coverage = Coverage.of(groups, idf)
     best = 0.0
     for hit in hits:
         clause = hit.clause
         for sentence in SENTENCE.findall(clause.text):
             if not any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds):
                 continue
-            if total <= 0:
+            if coverage.total <= 0:
                 return 1.0  # nothing but figure words and places asked: any figure of the kind answers
-            tokens = set(tokenize(f"{clause.title} {clause.path_text} {sentence}"))
-            best = max(best, sum(w for w, members in weights if not members.isdisjoint(tokens)) / total)
+            best = max(best, coverage.share(set(tokenize(f"{clause.title} {clause.path_text} {sentence}"))))
     return best

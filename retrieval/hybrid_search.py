@@ -8,7 +8,8 @@ words (amount words, subsidy names) in their text or heading path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,26 @@ class FusionParams:
     depth: int
     coverage_weight: float
     vector_depth: int
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a question a set of tokens holds: the idf-weighted share of its words found,
+    a word counting as found when any of its stand-ins is (高企 for 高新技术企业)."""
+
+    weights: tuple[tuple[float, frozenset[str]], ...]
+    total: float
+
+    @classmethod
+    def of(cls, groups: Iterable[tuple[str, frozenset[str]]], idf: dict[str, float]) -> Coverage:
+        """Each word weighs its own idf, or its best stand-in's when the word itself is unindexed."""
+        weights = tuple((idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
+                        for word, members in groups)
+        return cls(weights, sum(w for w, _ in weights))
+
+    def share(self, tokens: AbstractSet[str]) -> float:
+        found = sum(w for w, members in self.weights if not members.isdisjoint(tokens))
+        return found / (self.total or 1.0)
 
 
 def fuse(
@@ -62,15 +83,12 @@ def fuse(
     sims = [vector[i] for i in candidates if i in vector]
     lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
     span = (hi - lo) or 1.0
-    weights = [(idf.get(word, max((idf.get(m, 0.0) for m in members), default=0.0)), members)
-               for word, members in query_groups]
-    total_idf = sum(w for w, _ in weights) or 1.0
+    coverage = Coverage.of(query_groups, idf)
     scored: list[tuple[int, float, float]] = []
     for i in candidates:
         lex_n = max(float(lex[i]), 0.0) / top_lex
         vec_n = (vector[i] - lo) / span if i in vector else 0.0
-        tokens = clause_tokens[i]
-        covered = sum(w for w, members in weights if not members.isdisjoint(tokens)) / total_idf
+        covered = coverage.share(clause_tokens[i])
         score = (1 - params.vector_weight) * lex_n + params.vector_weight * vec_n
         scored.append((i, score + params.coverage_weight * covered, covered))
     scored.sort(key=lambda row: -row[1])
