@@ -78,6 +78,11 @@ def timed_ingest(embedding: str, data_dir: Path) -> tuple[KnowledgeBase, dict[st
     }
 
 
+def describe(ingest: dict[str, Any]) -> str:
+    return (f"ingest with {ingest['embedding']}: {ingest['ingest_s']} s, {ingest['ingest_cpu_s']} s CPU "
+            f"(+{ingest['open_s']} s to open)")
+
+
 def questions() -> list[str]:
     out: list[str] = []
     for path in QUESTION_FILES:
@@ -150,11 +155,7 @@ def run(skip_other: bool, searches: int, keep: Path | None) -> dict[str, Any]:
         data_dir = keep or temp
         kb, ingest = timed_ingest(PRIMARY, data_dir)
         results["ingest_default"] = ingest
-        print(
-            f"(a) ingest with {PRIMARY}: {ingest['ingest_s']} s, {ingest['ingest_cpu_s']} s CPU "
-            f"(+{ingest['open_s']} s to open)",
-            flush=True,
-        )
+        print(f"(a) {describe(ingest)}", flush=True)
 
         started = time.perf_counter()
         again = kb.ingest([KNOWLEDGE])
@@ -193,11 +194,7 @@ def run(skip_other: bool, searches: int, keep: Path | None) -> dict[str, Any]:
         with fresh_dir("bench-e5-") as data_dir:
             _, ingest = timed_ingest(OTHER, data_dir)
             results["ingest_other"] = ingest
-            print(
-                f"(d) ingest with {OTHER}: {ingest['ingest_s']} s, {ingest['ingest_cpu_s']} s CPU "
-                f"(+{ingest['open_s']} s to open)",
-                flush=True,
-            )
+            print(f"(d) {describe(ingest)}", flush=True)
 
     results["machine_end"] = machine()
     results["targets"] = TARGETS
