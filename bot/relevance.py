@@ -70,23 +70,25 @@ def regional(hits: list[Hit], question: str) -> list[Hit]:
 
 
 def city_not_covered(question: str, hits: list[Hit]) -> str | None:
-    """A question about one city's own rules, answered only by other governments' clauses.
+    """A city whose own rules the question asks about, answered only by other governments' clauses.
 
     "洛阳市对上市奖励多少" is not answered by a provincial or national clause, nor by Anyang's, nor
-    by a provincial clause that names 洛阳 once in a list of targets.
+    by a provincial clause that names 洛阳 once in a list of targets. Every city the question has
+    act is checked: "郑州市对高企奖励多少？也是跟安阳一样吗？" asks about 郑州, and "浙江金华市对…"
+    about 金华, whatever else it names.
     """
-    places = places_in(question)
-    if len(places) != 1 or PLACES[places[0]] == places[0]:
-        return None
-    city = places[0]
-    acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
-    if not acts:
-        return None  # "在安阳办贷款" may rest on a provincial rule
-    if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:3]):
-        return None  # the city's own policy, or one addressed to it
-    if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
-        return None  # a clause about the city (a province's reply on its industry), not a passing mention
-    return city
+    for city in places_in(question):
+        if PLACES[city] == city:
+            continue  # a province
+        acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
+        if not acts:
+            continue  # "在安阳办贷款" may rest on a provincial rule
+        if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:3]):
+            continue  # the city's own policy, or one addressed to it
+        if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
+            continue  # a clause about the city (a province's reply on its industry), not a passing mention
+        return city
+    return None
 
 
 def missing_year(question: str, hits: list[Hit]) -> str | None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import _FIGURE_KINDS, lacks_figure
+from bot.relevance import _FIGURE_KINDS, city_not_covered, lacks_figure
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
 
-def _hit(text: str, title: str = "安阳市稳经济政策措施", path: tuple[str, ...] = ()) -> Hit:
-    return Hit(Clause(text=text, title=title, source="t.txt", path=path), score=1.0, coverage=0.6)
+def _hit(
+    text: str, title: str = "安阳市稳经济政策措施", path: tuple[str, ...] = (), region: str = ""
+) -> Hit:
+    clause = Clause(text=text, title=title, source="t.txt", path=path, region=region)
+    return Hit(clause, score=1.0, coverage=0.6)
 
 
 def _idf(*texts: str) -> dict[str, float]:
@@ -75,3 +78,24 @@ def test_a_date_is_not_a_duration() -> None:
     assert lacks_figure(question, [dated], 600, _idf(question))
     spanned = _hit("稳岗补贴政策期限为2年。")
     assert not lacks_figure(question, [spanned], 600, _idf(question))
+
+
+_ANYANG_HIGH_TECH = _hit("其他企业首次认定为高新技术企业的，奖励15万元。", "安阳市科技创新政策实施细则", region="安阳市")
+_NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足六个方面指标。", "优质中小企业梯度培育管理暂行办法")
+
+
+@pytest.mark.parametrize(
+    ("question", "hits", "city"),
+    [
+        ("安阳市对首次认定的高企奖励多少钱？", [_ANYANG_HIGH_TECH], None),
+        ("洛阳市对首次认定的高企奖励多少钱？", [_ANYANG_HIGH_TECH], "洛阳"),
+        # another city named beside it does not hide the one the question asks about
+        ("郑州市对首次认定的高企奖励多少钱？也是跟安阳一样给15万吗？", [_ANYANG_HIGH_TECH], "郑州"),
+        # nor does the province in front of it
+        ("浙江金华市对新认定的“小巨人”企业奖励多少钱？", [_NATIONAL_GIANTS], "金华"),
+        # a city only named as where something happens may rest on a provincial or national rule
+        ("在安阳办创业担保贷款要什么条件？", [_NATIONAL_GIANTS], None),
+    ],
+)
+def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
+    assert city_not_covered(question, hits) == city
