@@ -10,7 +10,7 @@ import pytest
 from eval.gold import includes, load_qa, squash
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLD = [ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "dev_qa.jsonl"]
+GOLD = [ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "dev_qa.jsonl", ROOT / "eval" / "holdout_qa.jsonl"]
 TYPES = {"amount", "eligibility", "procedure", "multi", "document", "small-docs", "unanswerable"}
 
 
@@ -46,3 +46,11 @@ def test_own_set_is_large_and_apart_from_the_given_one() -> None:
     assert not [i.id for i in own if squash(i.question) in given_questions]
     raw = [json.loads(line) for line in GOLD[0].read_text(encoding="utf-8").splitlines() if line.strip()]
     assert all(row["id"].startswith("own") for row in raw)
+
+
+def test_held_out_set_is_apart_from_the_others() -> None:
+    held_out = load_qa(GOLD[2])
+    seen = {squash(i.question) for path in GOLD[:2] for i in load_qa(path)}
+    assert len(held_out) >= 40
+    assert sum(not i.answerable for i in held_out) >= 8
+    assert not [i.id for i in held_out if squash(i.question) in seen]
