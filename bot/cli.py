@@ -142,7 +142,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     bar.close()
     print(
         f"files: {report.files} ({report.unchanged} unchanged)  policies: {report.policies}  "
-        f"clauses: {report.clauses} (+{report.added} / -{report.removed})  time: {report.seconds:.1f} s"
+        f"clauses: {report.clauses} (+{report.added} / -{report.removed}"
+        f"{f' / {report.updated} updated' if report.updated else ''})  time: {report.seconds:.1f} s"
     )
     for source in report.pruned:
         print(f"pruned: {source}")

@@ -33,6 +33,9 @@ from retrieval.types import Clause, Filters, Hit, PolicyInfo
 from retrieval.vector_store import VectorStore
 
 CATALOG_FILE = "catalog.json"
+# Bumped whenever loading, cleaning or splitting changes what a file turns into, so that an index
+# built by an older version re-reads every file (clauses whose text is unchanged keep their vectors).
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -44,6 +47,7 @@ class IngestReport:
     policies: int = 0
     clauses: int = 0
     added: int = 0
+    updated: int = 0  # same text, new metadata (a newer splitter, an edited catalogue entry)
     removed: int = 0
     pruned: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -56,6 +60,7 @@ class IngestReport:
             "policies": self.policies,
             "clauses": self.clauses,
             "added": self.added,
+            "updated": self.updated,
             "removed": self.removed,
             "pruned": self.pruned,
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
@@ -265,7 +270,9 @@ class KnowledgeBase:
         except OSError as exc:
             report.skipped.append((path.name, f"cannot be opened ({exc.strerror})"))
             return
-        digest = hashlib.sha256(raw + json.dumps(overrides or {}, sort_keys=True).encode()).hexdigest()
+        recipe = {"pipeline": PIPELINE_VERSION, "max_clause_chars": self.settings.max_clause_chars,
+                  "overrides": overrides or {}}
+        digest = hashlib.sha256(raw + json.dumps(recipe, sort_keys=True).encode()).hexdigest()
         known = self._manifest["files"].get(path.name)
         if known and known.get("sha256") == digest and self._store_has(known.get("ids", [])):
             report.unchanged += 1
@@ -282,17 +289,22 @@ class KnowledgeBase:
         new_ids = {c.id for c in clauses}
         old_ids = set(known.get("ids", [])) if known else set()
         fresh = [c for c in clauses if c.id not in old_ids or c.id not in self._clauses]
+        changed = [c for c in clauses if c.id in old_ids and self._clauses.get(c.id, c) != c]
+        chars = self.settings.vector_chars
+        restamp = [c for c in changed if c.vector_text(chars) == self._clauses[c.id].vector_text(chars)]
         if self._store is not None:
-            self._store.upsert(fresh)
+            self._store.upsert(fresh + [c for c in changed if c not in restamp])
+            self._store.update_metadata(restamp)
             self._store.delete(sorted(old_ids - new_ids))
         for clause_id in old_ids - new_ids:
             self._clauses.pop(clause_id, None)
             self._tokens.pop(clause_id, None)
         for clause in clauses:
-            self._clauses[clause.id] = clause
-            if clause.id not in self._tokens:
+            if clause.id not in self._tokens or clause in changed:
                 self._tokens[clause.id] = tokenize(clause.index_text())
+            self._clauses[clause.id] = clause
         report.added += len(fresh)
+        report.updated += len(changed)
         report.removed += len(old_ids - new_ids)
         self._manifest["files"][path.name] = {"sha256": digest, "ids": [c.id for c in clauses]}
         self._commit()

@@ -73,6 +73,12 @@ class VectorStore:
                 ids=[c.id for c in clauses],
             )
 
+    def update_metadata(self, clauses: list[Clause]) -> None:
+        """New metadata for stored clauses whose embedded text is unchanged: no re-embedding."""
+        if clauses:
+            with self._reachable():
+                self._store._collection.update(ids=[c.id for c in clauses], metadatas=[c.metadata() for c in clauses])
+
     def delete(self, ids: list[str]) -> None:
         if ids:
             with self._reachable():

@@ -305,3 +305,41 @@ def test_embedding_less_of_each_clause_re_embeds_the_index(
     assert cut._store is not None
     stored = cut._store._store._collection.get(ids=[clause.id], include=["documents"])["documents"]
     assert stored == [clause.index_text()[:80]]  # what the model embedded
+
+
+def test_new_metadata_for_unchanged_text_is_stored_without_re_embedding(
+    corpus_dir: Path, open_kb: OpenKb, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = open_kb(fresh_settings)
+    kb.ingest([corpus_dir])
+    ids = {c.id for c in kb.policy_clauses(make_docs.SECOND_DOC_NUMBER)}
+    (corpus_dir / "catalog.json").write_text(
+        '{"employment.txt": {"issuer": "华阳市就业工作领导小组办公室"}}', encoding="utf-8"
+    )
+    embedded: list[str] = []
+    real = kb._embedder.embed_documents  # type: ignore[union-attr]
+    monkeypatch.setattr(kb._embedder, "embed_documents", lambda texts: embedded.extend(texts) or real(texts))
+
+    report = kb.ingest([corpus_dir])
+
+    assert (report.unchanged, report.added, report.removed, report.updated) == (1, 0, 0, len(ids))
+    assert embedded == []  # the issuer is not in the embedded text: nothing to re-embed
+    assert {c.issuer for c in kb.policy_clauses(make_docs.SECOND_DOC_NUMBER)} == {"华阳市就业工作领导小组办公室"}
+    assert kb._store is not None
+    stored = kb._store._store._collection.get(ids=sorted(ids), include=["metadatas"])["metadatas"]
+    assert {m["issuer"] for m in stored} == {"华阳市就业工作领导小组办公室"}
+    assert kb.search("就业", k=3, filters=Filters(issuer="华阳市就业工作领导小组办公室"))
+
+
+def test_a_newer_pipeline_re_reads_unchanged_files(
+    corpus_dir: Path, open_kb: OpenKb, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = open_kb(fresh_settings)
+    first = kb.ingest([corpus_dir])
+    monkeypatch.setattr("retrieval.knowledge_base.PIPELINE_VERSION", "newer")
+    again = open_kb(fresh_settings).ingest([corpus_dir])
+    assert (again.unchanged, again.added, again.removed, again.clauses) == (0, 0, 0, first.clauses)
+
+    longer = fresh_settings.model_copy(update={"max_clause_chars": 200})
+    resplit = open_kb(longer).ingest([corpus_dir])
+    assert resplit.unchanged == 0  # another clause size splits every file anew
