@@ -23,6 +23,8 @@ _TOC_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _DATE_ANY = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SENTENCE_END = re.compile(r"[。；！？]")
+# how the name of an issuing body ends (局, 厅, 委员会, 办公室, 人民政府, 中心支行, 领导小组…)
+_BODY_NAME = re.compile(r"^[^：:，,（(]{2,40}(?:局|厅|部|委员会|委|办公室|政府|院|行|中心|组|会|社|处|室|公司|分局)$")
 _SUBJECT_START = re.compile(r"关于|印发|转发|《")
 PROVINCES = ["北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区"]
 _PROVINCE_SHORT = {p[:2]: p for p in PROVINCES} | {"黑龙": "黑龙江省", "内蒙": "内蒙古自治区"}
@@ -252,11 +254,27 @@ def _guess_issuer(title: str, body: str) -> str:
     subject = _SUBJECT_START.search(flat)
     if subject and subject.start() > 0:
         return flat[: subject.start()]
-    lines = [squash(line) for line in body.split("\n") if line.strip()]
+    lines = [line.strip() for line in body.split("\n") if line.strip()]
     for i, line in enumerate(lines):
-        if _DATE_LINE.match(line) and i > 0 and len(lines[i - 1]) <= 40 and not _SENTENCE_END.search(lines[i - 1]):
-            return lines[i - 1]
+        if _DATE_LINE.match(squash(line)):
+            return _signature(lines[:i])
     return ""
+
+
+def _signature(lines: list[str]) -> str:
+    """The issuing bodies signed above the date: every one of a joint document, in order.
+
+    Each may stand on its own line or beside others on one line. None when the line above the
+    date is not a body's name (an attachment line): better no issuer than the forwarded
+    document's, whose signature comes further down.
+    """
+    names: list[str] = []
+    for line in reversed(lines[-8:]):
+        parts = line.split()
+        if len(squash(line)) > 60 or _SENTENCE_END.search(line) or not all(_BODY_NAME.search(p) for p in parts):
+            break
+        names[:0] = [squash(p) for p in parts]
+    return "、".join(names)
 
 
 def _guess_level(issuer: str, doc_number: str) -> str:

@@ -117,6 +117,21 @@ def test_the_issuer_is_the_part_of_the_title_before_its_subject(
     assert compilation.policy(doc_number).issuer == issuer
 
 
+@pytest.mark.parametrize(
+    ("doc_number", "issuer"),
+    [
+        # a title that starts with 关于 names no issuer: the bodies signed above the date do, all of them
+        ("安自规发〔2021〕84号", "安阳市自然资源和规划局、安阳市财政局"),
+        ("安金发〔2022〕1号", "安阳市金融工作局、中国人民银行安阳市中心支行、中国银行保险监督管理委员会安阳监管分局"),
+        ("安科〔2022〕29号", "安阳市科学技术局、安阳市财政局"),
+        # an attachment line above the date: no issuer, rather than the forwarded document's own
+        ("安自规发〔2021〕12号", ""),
+    ],
+)
+def test_the_issuer_of_a_guan_yu_title_is_its_signature(compilation: Split, doc_number: str, issuer: str) -> None:
+    assert compilation.policy(doc_number).issuer == issuer
+
+
 def test_a_policy_without_a_doc_number_is_found_by_its_title(compilation: Split) -> None:
     title = "关于营造更好环境支持科技型中小企业研发的实施方案"
     [policy] = [p for p in compilation.policies if p.title == title]
