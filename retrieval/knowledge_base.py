@@ -35,7 +35,7 @@ from retrieval.vector_store import VectorStore
 CATALOG_FILE = "catalog.json"
 # Bumped whenever loading, cleaning or splitting changes what a file turns into, so that an index
 # built by an older version re-reads every file (clauses whose text is unchanged keep their vectors).
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass
@@ -106,6 +106,7 @@ class KnowledgeBase:
         self._clauses: dict[str, Clause] = {}
         self._tokens: dict[str, list[str]] = {}
         self._writes = 0  # snapshots built so far: each one's version
+        self._lexical_stale = False  # same ids, new tokens: BM25 must be rebuilt
         self._load_clauses()
         self._lexical = LexicalIndex.load(self.data_dir / "lexical")
         self._refresh_views()
@@ -289,19 +290,21 @@ class KnowledgeBase:
         new_ids = {c.id for c in clauses}
         old_ids = set(known.get("ids", [])) if known else set()
         fresh = [c for c in clauses if c.id not in old_ids or c.id not in self._clauses]
+        # The id hashes policy (title, 文号), path and text: all that is embedded. A clause that
+        # keeps its id can only have new metadata (issuer, level, date, span), stored as it is.
         changed = [c for c in clauses if c.id in old_ids and self._clauses.get(c.id, c) != c]
-        chars = self.settings.vector_chars
-        restamp = [c for c in changed if c.vector_text(chars) == self._clauses[c.id].vector_text(chars)]
         if self._store is not None:
-            self._store.upsert(fresh + [c for c in changed if c not in restamp])
-            self._store.update_metadata(restamp)
+            self._store.upsert(fresh)
+            self._store.update_metadata(changed)
             self._store.delete(sorted(old_ids - new_ids))
         for clause_id in old_ids - new_ids:
             self._clauses.pop(clause_id, None)
             self._tokens.pop(clause_id, None)
         for clause in clauses:
-            if clause.id not in self._tokens or clause in changed:
-                self._tokens[clause.id] = tokenize(clause.index_text())
+            tokens = tokenize(clause.index_text())  # a newer vocabulary cuts the same text anew
+            if self._tokens.get(clause.id, tokens) != tokens:
+                self._lexical_stale = True
+            self._tokens[clause.id] = tokens
             self._clauses[clause.id] = clause
         report.added += len(fresh)
         report.updated += len(changed)
@@ -381,9 +384,10 @@ class KnowledgeBase:
             for t in tokens:
                 df[t] = df.get(t, 0) + 1
         n = max(len(ids), 1)
-        if self._lexical.ids != ids:
+        if self._lexical_stale or self._lexical.ids != ids:
             self._lexical = LexicalIndex()
             self._lexical.build(ids, [self._tokens[cid] for cid in ids], [c.index_text() for c in ordered])
+            self._lexical_stale = False
         self._writes += 1
         self._view = _View(
             version=self._writes,
