@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
+from retrieval.policy_splitter import lead_body
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
@@ -201,7 +202,7 @@ class Assistant:
             return places
         covered: set[str] = set()
         for policy in self.kb.policies():
-            text = f"{policy.title}{policy.region}{policy.issuer}"
+            text = f"{policy.title}{policy.region}{lead_body(policy.issuer)}"
             covered.update(places_in(text))
             if policy.level == "国家":
                 covered.add("全国")

@@ -14,6 +14,7 @@ from bot.extractive import SENTENCE, intents, pick_sentences
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
+from retrieval.policy_splitter import lead_body
 from retrieval.types import Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -57,7 +58,7 @@ def in_region(hit: Hit, places: list[str]) -> bool:
     clause = hit.clause
     if clause.level == "国家":
         return True
-    where = f"{clause.region}{clause.issuer}{clause.title}"
+    where = f"{clause.region}{lead_body(clause.issuer)}{clause.title}"
     return any(p in where or PLACES[p] in where for p in places)
 
 
@@ -83,7 +84,7 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
         acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
         if not acts:
             continue  # "在安阳办贷款" may rest on a provincial rule
-        if any(city in f"{h.clause.region}{h.clause.title}{h.clause.issuer}" for h in hits[:3]):
+        if any(city in f"{h.clause.region}{h.clause.title}{lead_body(h.clause.issuer)}" for h in hits[:3]):
             continue  # the city's own policy, or one addressed to it
         if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
             continue  # a clause about the city (a province's reply on its industry), not a passing mention

@@ -24,6 +24,7 @@ _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2
 _DATE_ANY = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _SENTENCE_END = re.compile(r"[。；！？]")
 # how the name of an issuing body ends (局, 厅, 委员会, 办公室, 人民政府, 中心支行, 领导小组…)
+_BODY_START = re.compile(r"中国|中共|国家|国务院|全国|[\u4e00-\u9fa5]{2,4}?(?:省|市|县|区)")
 _BODY_NAME = re.compile(r"^[^：:，,（(]{2,40}(?:局|厅|部|委员会|委|办公室|政府|院|行|中心|组|会|社|处|室|公司|分局)$")
 _SUBJECT_START = re.compile(r"关于|印发|转发|《")
 PROVINCES = ["北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区"]
@@ -232,11 +233,16 @@ def _describe(
         end=end,
         doc_number=doc_number,
         issuer=issuer,
-        level=_guess_level(issuer or title, doc_number),
-        region=_guess_region(title + issuer, doc_number),
+        level=_guess_level(lead_body(issuer) or title, doc_number),
+        region=_guess_region(title + lead_body(issuer), doc_number),
         date=_guess_date(body),
         source=source,
     )
+
+
+def lead_body(issuer: str) -> str:
+    """The first of a joint document's issuers: the one whose level and region the document has."""
+    return issuer.split("、", 1)[0]
 
 
 def _guess_title(head: str) -> str:
@@ -264,17 +270,25 @@ def _guess_issuer(title: str, body: str) -> str:
 def _signature(lines: list[str]) -> str:
     """The issuing bodies signed above the date: every one of a joint document, in order.
 
-    Each may stand on its own line or beside others on one line. None when the line above the
-    date is not a body's name (an attachment line): better no issuer than the forwarded
-    document's, whose signature comes further down.
+    Each may stand on its own line, beside others on one line, or letter-spaced ("安 阳 市 财 政 局").
+    No issuer when the line above the date is not a body's name (an attachment line): better none
+    than the forwarded document's, whose signature comes further down.
     """
     names: list[str] = []
-    for line in reversed(lines[-8:]):
+    for line in reversed(lines[-20:]):
         parts = line.split()
-        if len(squash(line)) > 60 or _SENTENCE_END.search(line) or not all(_BODY_NAME.search(p) for p in parts):
+        if all(len(p) == 1 for p in parts):
+            parts = [squash(line)]
+        if len(squash(line)) > 80 or _SENTENCE_END.search(line) or not all(map(_is_body_name, parts)):
             break
         names[:0] = [squash(p) for p in parts]
     return "、".join(names)
+
+
+def _is_body_name(text: str) -> bool:
+    """A government body or bank, by how its name starts (a place, 中国, 国家…) and ends (局, 厅…)."""
+    starts = _BODY_START.match(text) or any(text.startswith(p) for p in PROVINCES)
+    return bool(starts and _BODY_NAME.match(text))
 
 
 def _guess_level(issuer: str, doc_number: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from retrieval.chunker import split_clauses
 from retrieval.cleaner import squash
 from retrieval.loaders import load_text
-from retrieval.policy_splitter import Policy, split_policies
+from retrieval.policy_splitter import Policy, _signature, split_policies
 from retrieval.types import Clause
 from tests.conftest import KNOWLEDGE
 
@@ -130,6 +130,24 @@ def test_the_issuer_is_the_part_of_the_title_before_its_subject(
 )
 def test_the_issuer_of_a_guan_yu_title_is_its_signature(compilation: Split, doc_number: str, issuer: str) -> None:
     assert compilation.policy(doc_number).issuer == issuer
+
+
+_TEN_CITIES = [f"{c}市财政局" for c in ("郑州", "开封", "洛阳", "平顶山", "安阳", "鹤壁", "新乡", "焦作", "濮阳", "许昌")]
+
+
+@pytest.mark.parametrize(
+    ("above_the_date", "issuer"),
+    [
+        (["请认真贯彻执行", "安阳市财政局"], "安阳市财政局"),  # a last sentence without its 。 is no body
+        (["本办法自印发之日起施行", "安阳市人民政府"], "安阳市人民政府"),
+        (["安 阳 市 财 政 局"], "安阳市财政局"),  # letter-spaced, as PDF signatures often are
+        (["安阳市科学技术局  安阳市财政局"], "安阳市科学技术局、安阳市财政局"),  # side by side
+        (_TEN_CITIES, "、".join(_TEN_CITIES)),  # more signers than a short look-back would see
+        (["附件：申报指南"], ""),
+    ],
+)
+def test_a_signature_block_gives_every_issuing_body(above_the_date: list[str], issuer: str) -> None:
+    assert _signature(above_the_date) == issuer
 
 
 def test_a_policy_without_a_doc_number_is_found_by_its_title(compilation: Split) -> None:
