@@ -137,6 +137,7 @@ class Connection:
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
         ).encode()
         self.writer.write(head + payload)
+        await self.writer.drain()
         raw = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
         status = int(raw[9:12])
         headers = dict(line.split(": ", 1) for line in raw.split("\r\n")[1:] if ": " in line)
@@ -153,7 +154,8 @@ class Connection:
         parts = []
         while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
             parts.append(await self.reader.readexactly(size + 2))
-        await self.reader.readuntil(b"\r\n")
+        while await self.reader.readuntil(b"\r\n") != b"\r\n":
+            pass  # trailers, up to the empty line
         return b"".join(p[:-2] for p in parts)
 
     async def close(self) -> None:
@@ -186,10 +188,11 @@ async def load(
                 issued += 1
                 started = time.perf_counter()
                 try:
-                    status, text = await connection.post(path, payloads[i % len(payloads)])
+                    async with asyncio.timeout(60):  # a hung server is an error, not a stalled run
+                        status, text = await connection.post(path, payloads[i % len(payloads)])
                     if status != 200:
                         errors.append(f"{status}: {text[:200].decode(errors='replace')}")
-                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
                     errors.append(f"{type(exc).__name__}: {exc}")
                     await connection.close()
                 latencies.append(time.perf_counter() - started)

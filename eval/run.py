@@ -12,7 +12,8 @@ from eval.gold import load_qa
 from eval.retrieval_eval import evaluate
 
 EVAL_DIR = Path(__file__).resolve().parent
-DEFAULT_QA = [EVAL_DIR / "qa.jsonl", EVAL_DIR / "dev_qa.jsonl", EVAL_DIR / "holdout_qa.jsonl"]
+GATED_QA = [EVAL_DIR / "qa.jsonl", EVAL_DIR / "dev_qa.jsonl"]  # the sets the issues' targets are on
+DEFAULT_QA = [*GATED_QA, EVAL_DIR / "holdout_qa.jsonl"]
 RETRIEVAL_KEYS = ("recall@5", "hit@5", "mrr", "mean_chars@5")
 ANSWER_KEYS = ("answer_accuracy", "citation_accuracy", "refusal_accuracy", "false_refusal_rate",
                "median_answer_chars")

@@ -18,10 +18,10 @@ import pytest
 from bot.assistant import Assistant
 from bot.settings import Settings
 from eval.baseline import NaiveBaseline
-from eval.run import answer_figures, retrieval_figures
+from eval.run import GATED_QA, answer_figures, retrieval_figures
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLD = [ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "dev_qa.jsonl"]
+GOLD = GATED_QA
 RECORDED = json.loads((ROOT / "eval" / "RESULTS.json").read_text(encoding="utf-8"))
 TOLERANCE = 0.02
 
