@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.lexical import query_tokens, tokenize
+from retrieval.support import ASKS_SUPPORT, GRANTS
 from retrieval.types import Hit
 
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -28,8 +29,9 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"什么时候|哪天|何时|截止|截至|最晚|几号|有效期|到期"),
         re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|年底|年末|之前|前|起"),
     ),
+    "benefit": (ASKS_SUPPORT, GRANTS),  # "能申请什么", "有哪些奖励": the support itself, with its sums
     "eligibility": (
-        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请|够不够|算不算|哪些企业|什么企业|门槛|才算|是指"),
+        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请(?!什么|哪些|啥)|够不够|算不算|哪些企业|什么企业|门槛|才算|是指"),
         re.compile(r"条件|不低于|不少于|以上|须|应当|具有|符合|满足|是指|占.{0,12}比"),
     ),
     "permission": (

@@ -29,6 +29,7 @@ from retrieval.lexical import LexicalIndex, expand_query, query_groups, query_to
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
+from retrieval.support import ASKS_SUPPORT, granting_first
 from retrieval.types import Clause, Filters, Hit, PolicyInfo
 from retrieval.vector_store import VectorStore
 
@@ -171,8 +172,12 @@ class KnowledgeBase:
                 idx = view.pos.get(clause_id)
                 if idx is not None:
                     vector[idx] = sim
-        ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, k)
+        asks_support = ASKS_SUPPORT.search(query) is not None
+        pool = max(3 * k, 20) if asks_support else k  # candidates that may move up when they grant support
+        ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, pool)
         hits = [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
+        if asks_support:
+            hits = granting_first(query, hits, view.idf)[:k]
         view.results.put(key, tuple(hits))
         return hits
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extractive import pick_sentences
+from bot.extractive import intents, pick_sentences
 from retrieval.types import Clause, Hit
 
 GAZELLE = (
@@ -58,3 +58,15 @@ def test_transmittal_boilerplate_loses_to_the_measure() -> None:
     chosen = _sentences("稳就业政策措施对小微企业有什么补贴？", hits)
     assert chosen[0].startswith("对吸纳高校毕业生")
     assert not any("印发给你们" in s for s in chosen)
+
+
+def test_what_can_we_apply_for_is_answered_with_the_support_not_its_conditions() -> None:
+    clause = (
+        "（2）其他企业认定为高新技术企业奖励 申报条件：首次被认定为国家高新技术企业。"
+        "政策内容：其他企业首次认定为高新技术企业的，奖励15万元。"
+    )
+    chosen = _sentences("我们刚认定为高新技术企业，能申请什么？", [_hit(clause)], budget=60)
+    assert chosen
+    assert "15万元" in chosen[0]
+    assert intents("我们刚认定为高新技术企业，能申请什么？") == ["benefit"]
+    assert "eligibility" in intents("我们公司能申请高新技术企业认定吗？")

@@ -1,0 +1,46 @@
+"""Questions that ask what support there is, and the clauses that grant it.
+
+"我们刚认定为高新技术企业，能申请什么？" and "专精特新小巨人有哪些奖励？" want the support itself, its
+sums and shares. The clauses that match their words best are often the ones that define or
+regulate the subject (the 小巨人 standards); the ones that grant support come first instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.lexical import tokenize
+from retrieval.types import Hit
+from retrieval.vocabulary import ABBREVIATIONS
+
+ASKS_SUPPORT = re.compile(
+    r"能(?:申请|申报|享受|拿|领|获得|得到)(?:到)?(?:什么|哪些|啥)"
+    r"|有(?:什么|哪些|啥)(?:政策|优惠|奖励|补贴|补助|支持|好处|扶持|奖补|帮扶)|(?:给|奖|补)(?:什么|啥)"
+)
+# a sentence that grants support: a sum or share, or a word of granting beside a figure
+GRANTS = re.compile(
+    r"(?:给予|奖励|补贴|补助|奖补|贴息|减免|免征|减半|返还).{0,40}?\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％)"
+    r"|\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％).{0,12}?(?:奖励|补贴|补助|奖补|贴息)"
+)
+SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+MIN_GRANTING_SHARE = 0.5  # of the question's words a granting sentence must name to lead
+
+
+def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
+    """The clauses that grant support about the question's subject, then the rest, each in order.
+
+    A clause leads when one of its sentences grants a sum or share and names at least
+    MIN_GRANTING_SHARE of the question's words (IDF-weighted; an abbreviation counts when its full
+    form is there), so an award for something else under the same heading earns nothing.
+    """
+    words = set(tokenize(question))
+    total = sum(idf.get(w, 1.0) for w in words) or 1.0
+
+    def share(sentence: str) -> float:
+        named = (w for w in words if w in sentence or any(full in sentence for full in ABBREVIATIONS.get(w, ())))
+        return sum(idf.get(w, 1.0) for w in named) / total
+
+    def grants(hit: Hit) -> bool:
+        return any(GRANTS.search(s) and share(s) >= MIN_GRANTING_SHARE for s in SENTENCE.findall(hit.clause.text))
+
+    return sorted(hits, key=lambda h: not grants(h))

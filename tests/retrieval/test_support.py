@@ -1,0 +1,45 @@
+"""A question about what support there is gets the clauses that grant it first."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import Settings
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.lexical import tokenize
+from retrieval.support import ASKS_SUPPORT, granting_first
+from retrieval.types import Clause, Hit
+
+
+def _hit(text: str) -> Hit:
+    return Hit(Clause(text=text, title="政策措施", source="t.txt"), score=1.0, coverage=0.6)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("我们刚认定为高新技术企业，能申请什么？", True),
+        ("专精特新小巨人有哪些奖励？", True),
+        ("外贸企业有什么扶持政策", True),
+        ("我们公司能申请高新技术企业认定吗？", False),  # a yes/no on eligibility
+        ("小巨人认定有什么条件？", False),
+    ],
+)
+def test_which_questions_ask_for_support(question: str, asks: bool) -> None:
+    assert (ASKS_SUPPORT.search(question) is not None) == asks
+
+
+def test_a_clause_granting_support_about_the_subject_comes_first() -> None:
+    standards = _hit("专精特新“小巨人”企业认定需同时满足专、精、特、新、链、品六个方面指标。")
+    other_award = _hit("对省级以上中小企业公共服务示范平台分档次奖励，一等奖奖励50万元。")
+    subsidy = _hit("对国家级专精特新“小巨人”企业，按照实际投资给予补助，最高不超过500万元。")
+    question = "专精特新小巨人有哪些奖励？"
+    idf = dict.fromkeys(tokenize(question), 1.0)
+    # the subsidy leads; an award for something else does not; the rest keep their order
+    assert granting_first(question, [standards, other_award, subsidy], idf) == [subsidy, standards, other_award]
+
+
+def test_search_puts_the_subsidy_before_the_standards(shared_settings: Settings) -> None:
+    top = KnowledgeBase(shared_settings).search("专精特新小巨人有哪些奖励？", k=3)
+    assert "500" in top[0].clause.text
+    assert "小巨人" in top[0].clause.text
