@@ -46,7 +46,7 @@ def compose(
         for ex in group:
             n = len(citations) + 1
             citations.append(Citation.from_hit(n, ex.hit))
-            lines.append("".join(ex.sentences) + f"[{n}]")
+            lines.extend(_cited_lines(ex, n))
     return "\n".join(lines), citations
 
 
@@ -58,3 +58,18 @@ def refusal(question: str, sources: int, reason: str = "") -> str:
         "建议：换一种说法再问，写明政策名称、地区或扶持类型（如“安阳 高新技术企业 奖励”）；"
         "或拨打 12345 政务服务便民热线咨询。"
     )
+
+
+def _cited_lines(ex: Extract, n: int) -> list[str]:
+    """The extract's sentences with its marker; a heading to show starts a line of its own, unmarked."""
+    lines: list[str] = []
+    current = ""
+    for sentence, heading in zip(ex.sentences, ex.headings or ("",) * len(ex.sentences), strict=True):
+        if heading:
+            if current:
+                lines.append(f"{current}[{n}]")
+            lines.append(heading)
+            current = ""
+        current += sentence
+    lines.append(f"{current}[{n}]")
+    return lines

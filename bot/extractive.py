@@ -52,6 +52,10 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
+_HEADING_LINE = re.compile(
+    r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.．、]|第[一二三四五六七八九十百]+[章条节])"
+    r"[^。；！？!?;\t\d]{2,60}$"
+)
 _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
@@ -65,6 +69,7 @@ class Extract:
 
     hit: Hit
     sentences: tuple[str, ...]
+    headings: tuple[str, ...] = ()  # per sentence: the heading line to show on its own above it, or ""
 
 
 def intents(question: str) -> list[str]:
@@ -86,11 +91,13 @@ def pick_sentences(
     wanted = intents(question)
     pool: list[_Candidate] = []
     for rank, hit in enumerate(hits):
-        for i, sentence in enumerate(_sentences(hit.clause.text)):
+        for i, (sentence, heading) in enumerate(_under_headings(hit.clause.text)):
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
-                score = _score(sentence, tokens, weights, wanted) - RANK_PENALTY * rank
-                pool.append(_Candidate(score, rank, i, sentence, tokens))
+                # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
+                about = tokens | frozenset(tokenize(heading))
+                score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
+                pool.append(_Candidate(score, rank, i, sentence, tokens, heading))
     pool.sort(key=lambda c: -c.score)
     if not pool or pool[0].score <= 0:
         return []
@@ -108,8 +115,24 @@ def pick_sentences(
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
-        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in chosen if c.rank == rank)))
+        mine = [c for c in chosen if c.rank == rank]
+        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in mine), _headings(mine)))
     return extracts
+
+
+def _headings(chosen: list[_Candidate]) -> tuple[str, ...]:
+    """Per chosen sentence, the heading line to show above it: "企业年销售收入5000万元以上的，奖励50万元"
+    says for whom only in its heading "（1）战略性新兴产业领域内规模以上企业认定为高新技术企业奖励".
+
+    A heading is shown once, and not when one of the chosen sentences already holds it.
+    """
+    out: list[str] = []
+    shown = ""
+    for c in chosen:
+        new = c.heading and c.heading != shown and not any(c.heading in x.text for x in chosen)
+        out.append(c.heading if new else "")
+        shown = c.heading or shown
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ class _Candidate:
     index: int  # of the sentence in its clause
     text: str
     tokens: frozenset[str]
+    heading: str = ""  # the heading line it sits under, shown before it when no sentence says it
 
 
 def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
@@ -131,6 +155,23 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
         if short in long and len(short) >= 0.8 * len(long):
             return False
     return True
+
+
+def _under_headings(text: str) -> list[tuple[str, str]]:
+    """The clause's sentences, each with the heading line above it ("" at the top).
+
+    A heading line is a numbered line with no sentence end and no figure ("（1）战略性新兴产业领域内
+    规模以上企业认定为高新技术企业奖励"): it is not a sentence to choose, only shown above the chosen
+    sentences under it.
+    """
+    out: list[tuple[str, str]] = []
+    heading = ""
+    for line in (x.strip() for x in text.split("\n")):
+        if _HEADING_LINE.match(line):
+            heading = line
+        else:
+            out.extend((sentence, heading) for sentence in _sentences(line))
+    return out
 
 
 def _sentences(text: str) -> list[str]:

@@ -67,6 +67,19 @@ def test_extractive_answer_invents_nothing(assistant: Assistant) -> None:
                 assert any(piece.rstrip("…") in by_n[n] for n in markers), (question, piece)
 
 
+def test_unmarked_body_lines_are_headings_of_the_cited_clauses(assistant: Assistant) -> None:
+    answer = assistant.ask("我们刚认定为高新技术企业，能申请什么？")
+    lines = {line.strip() for c in answer.citations for line in c.text.splitlines()}
+    unmarked = [
+        line for line in answer.answer.splitlines()
+        if not MARKER.search(line) and not line.startswith(("根据《", "共有", "【"))
+    ]
+    assert unmarked  # its sums are told per heading (规上 战略性新兴产业 企业, 其他企业)
+    assert all(line in lines for line in unmarked), unmarked
+    assert "50万元" in answer.answer
+    assert "15万元" in answer.answer
+
+
 def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None:
     answer = assistant.ask("河南省级制造业创新中心晋升为国家级的奖励多少？")
     assert answer.citations

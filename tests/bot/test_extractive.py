@@ -70,3 +70,24 @@ def test_what_can_we_apply_for_is_answered_with_the_support_not_its_conditions()
     assert "15万元" in chosen[0]
     assert intents("我们刚认定为高新技术企业，能申请什么？") == ["benefit"]
     assert "eligibility" in intents("我们公司能申请高新技术企业认定吗？")
+
+
+def test_a_sentence_comes_with_the_heading_that_says_whom_it_is_for() -> None:
+    clause = (
+        "（1）战略性新兴产业领域内规模以上企业认定为高新技术企业奖励\n"
+        "政策内容：对战略性新兴产业领域内规模以上企业认定为高新技术企业的，进行重点奖励。"
+        "企业年销售收入5000万元以上的，奖励50万元。\n"
+        "（2）其他企业认定为高新技术企业奖励\n"
+        "政策内容：其他企业首次认定为高新技术企业的，奖励15万元。"
+    )
+    (extract,) = pick_sentences("高新技术企业认定奖励多少？", [_hit(clause)], 600)
+    shown = [(h, s) for s, h in zip(extract.sentences, extract.headings, strict=True)]
+    big, other = "企业年销售收入5000万元以上的，奖励50万元。", "政策内容：其他企业首次认定为高新技术企业的，奖励15万元。"
+    assert big in extract.sentences
+    assert other in extract.sentences
+    # each heading once, above the first chosen sentence under it
+    assert [h for h, _ in shown if h] == [
+        "（1）战略性新兴产业领域内规模以上企业认定为高新技术企业奖励",
+        "（2）其他企业认定为高新技术企业奖励",
+    ]
+    assert shown[extract.sentences.index(other)][0] == "（2）其他企业认定为高新技术企业奖励"
