@@ -90,12 +90,15 @@ def pick_sentences(
     weights = _weights(question, idf)
     wanted = intents(question)
     pool: list[_Candidate] = []
+    heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
         for i, (sentence, heading) in enumerate(_under_headings(hit.clause.text)):
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
+                if heading not in heading_tokens:
+                    heading_tokens[heading] = frozenset(tokenize(heading))
                 # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
-                about = tokens | frozenset(tokenize(heading))
+                about = tokens | heading_tokens[heading]
                 score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
                 pool.append(_Candidate(score, rank, i, sentence, tokens, heading))
     pool.sort(key=lambda c: -c.score)
