@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from bot.composer import compose, refusal, select_hits
+from bot.composer import compose, cover_parts, refusal, select_hits
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.memory import Memory, Turn
@@ -154,7 +154,10 @@ class Assistant:
         """The retrieved clauses, those an answer may cite (none: refuse), and why it must refuse."""
         reason = self._out_of_scope(question)
         hits = [] if reason else self._retrieve(question, filters)
-        cited = select_hits(hits, self.settings.refusal_threshold)
+        cited = cover_parts(
+            question, select_hits(hits, self.settings.refusal_threshold), hits, self.settings.refusal_threshold,
+            self.kb.idf,
+        )
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
         if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:

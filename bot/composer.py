@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.extractive import Extract, pick_sentences
+from bot.extractive import Extract, pick_sentences, question_parts
 from bot.types import Citation
+from retrieval.lexical import query_tokens, tokenize
 from retrieval.types import Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
@@ -19,6 +20,38 @@ def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
         if h.coverage >= max(threshold, top.coverage * 0.6) and h.score >= top.score * 0.7
     ]
     return (keep or [top])[:limit]
+
+
+MIN_PART_COVERAGE = 0.5  # of a question part's words (IDF-weighted) a clause must hold to answer it
+
+
+def cover_parts(
+    question: str, cited: list[Hit], hits: list[Hit], threshold: float, idf: dict[str, float]
+) -> list[Hit]:
+    """Add, for each part of a question asked in several that no cited clause is about, the best of
+    the top five clauses that is.
+
+    "全省给安阳下的小升规目标是多少家？企业首次上规入统，县里一次性奖多少？" asks two things that two
+    policies answer; the clauses close to the best one may all be about the first.
+    """
+    parts = question_parts(question)
+    if len(parts) < 2 or not cited:
+        return cited
+    out = list(cited)
+    for part in parts:
+        weights = {t: idf.get(t, 1.0) for t in set(query_tokens(part))}
+        total = sum(weights.values()) or 1.0
+
+        def about(hit: Hit, weights: dict[str, float] = weights, total: float = total) -> float:
+            tokens = set(tokenize(hit.clause.index_text()))
+            return sum(w for t, w in weights.items() if t in tokens) / total
+
+        if any(about(h) >= MIN_PART_COVERAGE for h in out):
+            continue
+        extra = max((h for h in hits[:5] if h not in out and h.coverage >= threshold), key=about, default=None)
+        if extra is not None and about(extra) >= MIN_PART_COVERAGE:
+            out.append(extra)
+    return out
 
 
 def compose(

@@ -105,7 +105,7 @@ def pick_sentences(
     if not pool or pool[0].score <= 0:
         return []
     chosen: list[_Candidate] = [pool[0]]
-    for part in _parts(question)[1:]:
+    for part in question_parts(question)[1:]:
         best = _best_for_part(part, pool, weights, idf)
         if best is not None and len(chosen) < limit and _fits(best, chosen, budget):
             chosen.append(best)
@@ -192,7 +192,7 @@ def _weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
     return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text))}
 
 
-def _parts(question: str) -> list[str]:
+def question_parts(question: str) -> list[str]:
     """The parts of a question asked in several sentences, each with at least two characters."""
     return [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
 

@@ -1,0 +1,28 @@
+"""Which clauses an answer cites: each part of a question asked in several gets one about it."""
+
+from __future__ import annotations
+
+from bot.composer import cover_parts
+from retrieval.types import Clause, Hit
+
+TARGET = Hit(Clause(text="2022年全省“小升规”目标：安阳 100 家、鹤壁 50 家。", title="促进小微工业企业上规模实施方案",
+                    source="t.txt"), score=1.6, coverage=0.8)
+TARGET_TOO = Hit(Clause(text="各省辖市“小升规”任务分解：安阳 100 家。", title="促进小微工业企业上规模实施方案",
+                        source="t.txt"), score=1.5, coverage=0.8)
+REWARD = Hit(Clause(text="对首次上规入统企业，由所在县（市、区）政府一次性奖励8万元。", title="稳住经济一揽子政策措施",
+                    source="t.txt"), score=1.1, coverage=0.5)
+
+
+def test_a_part_no_cited_clause_is_about_gets_the_best_clause_that_is() -> None:
+    question = "全省给安阳下的小升规目标是多少家？企业首次上规入统，县里一次性奖多少？"
+    cited = cover_parts(question, [TARGET, TARGET_TOO], [TARGET, TARGET_TOO, REWARD], 0.4, {})
+    assert cited == [TARGET, TARGET_TOO, REWARD]
+
+
+def test_a_question_in_one_part_or_already_covered_keeps_its_clauses() -> None:
+    hits = [TARGET, TARGET_TOO, REWARD]
+    assert cover_parts("全省给安阳下的小升规目标是多少家？", [TARGET], hits, 0.4, {}) == [TARGET]
+    both = "小升规目标是多少家？首次上规入统奖多少？"
+    assert cover_parts(both, [TARGET, REWARD], hits, 0.4, {}) == [TARGET, REWARD]
+    # a clause under the relevance threshold is not added
+    assert cover_parts(both, [TARGET], hits, 0.6, {}) == [TARGET]
