@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.chunker import heading_of
 from retrieval.lexical import query_tokens, tokenize
-from retrieval.support import ASKS_SUPPORT, GRANTS
+from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
 
-SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # what the question asks -> what a sentence that answers it contains
@@ -31,7 +31,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "benefit": (ASKS_SUPPORT, GRANTS),  # "能申请什么", "有哪些奖励": the support itself, with its sums
     "eligibility": (
-        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请(?!什么|哪些|啥)|够不够|算不算|哪些企业|什么企业|门槛|才算|是指"),
+        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能申请(?!到?(?:什么|哪些|啥))|够不够|算不算|哪些企业|什么企业|门槛|才算|是指"),
         re.compile(r"条件|不低于|不少于|以上|须|应当|具有|符合|满足|是指|占.{0,12}比"),
     ),
     "permission": (
@@ -52,10 +52,10 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
-_HEADING_LINE = re.compile(
-    r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.．、]|第[一二三四五六七八九十百]+[章条节])"
-    r"[^。；！？!?;\t\d]{2,60}$"
-)
+_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
+                     r"|\d{1,3}\s*[.．、]|[①-⑳])")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+MAX_HEADING_CHARS = 34  # longer numbered lines are wrapped sentences more often than headings
 _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
@@ -100,7 +100,7 @@ def pick_sentences(
                 # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
                 about = tokens | heading_tokens[heading]
                 score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
-                pool.append(_Candidate(score, rank, i, sentence, tokens, heading))
+                pool.append(_Candidate(score, rank, i, sentence, about, heading))
     pool.sort(key=lambda c: -c.score)
     if not pool or pool[0].score <= 0:
         return []
@@ -127,12 +127,12 @@ def _headings(chosen: list[_Candidate]) -> tuple[str, ...]:
     """Per chosen sentence, the heading line to show above it: "企业年销售收入5000万元以上的，奖励50万元"
     says for whom only in its heading "（1）战略性新兴产业领域内规模以上企业认定为高新技术企业奖励".
 
-    A heading is shown once, and not when one of the chosen sentences already holds it.
+    A heading is shown once for the sentences under it.
     """
     out: list[str] = []
     shown = ""
     for c in chosen:
-        new = c.heading and c.heading != shown and not any(c.heading in x.text for x in chosen)
+        new = c.heading and c.heading != shown
         out.append(c.heading if new else "")
         shown = c.heading or shown
     return tuple(out)
@@ -144,13 +144,14 @@ class _Candidate:
     rank: int  # of its clause among the hits
     index: int  # of the sentence in its clause
     text: str
-    tokens: frozenset[str]
+    tokens: frozenset[str]  # its own words and its heading's
     heading: str = ""  # the heading line it sits under, shown before it when no sentence says it
 
 
 def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
     """Within the budget, and not a sentence already chosen (or nearly all of one)."""
-    if candidate in chosen or sum(len(c.text) for c in chosen) + len(candidate.text) > budget:
+    shown = {c.heading for c in chosen} | {candidate.heading}
+    if candidate in chosen or sum(len(c.text) for c in chosen) + len(candidate.text) + sum(map(len, shown)) > budget:
         return False
     flat = _flat(candidate.text)
     for other in (_flat(c.text) for c in chosen):
@@ -161,20 +162,39 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
 
 
 def _under_headings(text: str) -> list[tuple[str, str]]:
-    """The clause's sentences, each with the heading line above it ("" at the top).
+    """The clause's sentences, each with the heading line it sits under ("" when none).
 
-    A heading line is a numbered line with no sentence end and no figure ("（1）战略性新兴产业领域内
-    规模以上企业认定为高新技术企业奖励"): it is not a sentence to choose, only shown above the chosen
-    sentences under it.
+    A heading line is numbered, short, states no figure and ends no sentence ("（1）战略性新兴产业
+    领域内规模以上企业认定为高新技术企业奖励", "(五) 加大政府采购支持中小企业力度。"), and is followed by
+    text of its own: a deeper number or none. Numbered lines next to a sibling ("1. 营业执照复印件"
+    under "2. …") are list items, chosen like sentences. A heading is not a sentence to choose, only
+    shown above the chosen sentences under it; it stops applying at the next line numbered at its rank
+    or above.
     """
+    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    ranks = [found[0] if (found := heading_of(line)) else None for line in lines]
     out: list[tuple[str, str]] = []
-    heading = ""
-    for line in (x.strip() for x in text.split("\n")):
-        if _HEADING_LINE.match(line):
-            heading = line
+    heading, heading_rank = "", 99
+    for i, line in enumerate(lines):
+        rank = ranks[i]
+        if rank is not None and rank <= heading_rank:
+            heading, heading_rank = "", 99  # a sibling or a higher heading ends the scope
+        if rank is not None and i + 1 < len(lines) and _is_heading(line, rank, ranks[i - 1] if i else None, ranks[i + 1]):
+            heading, heading_rank = line, rank
         else:
             out.extend((sentence, heading) for sentence in _sentences(line))
     return out
+
+
+def _is_heading(line: str, rank: int, before: int | None, after: int | None) -> bool:
+    """A numbered line that heads the lines after it rather than being an item of a list."""
+    if before == rank or (after is not None and after <= rank) or len(line) > MAX_HEADING_CHARS:
+        return False  # an item beside its siblings, a line with nothing under it, or a wrapped sentence
+    body = _MARKER.sub("", line)
+    if body.endswith("。") and len(line) > 20:
+        return False  # "第十五条 经认定公布的…, 享受有关优惠政策。" is an article's sentence
+    body = body.rstrip("。：: ")  # "(五) 加大政府采购支持中小企业力度。" heads what follows
+    return not re.search(r"[。；！？!?;，,\t]", body) and not re.search(r"\d", _BRACKETED.sub("", body))
 
 
 def _sentences(text: str) -> list[str]:

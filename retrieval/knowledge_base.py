@@ -30,6 +30,7 @@ from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
 from retrieval.support import ASKS_SUPPORT, granting_first
+from retrieval.support import POOL as SUPPORT_POOL
 from retrieval.types import Clause, Filters, Hit, PolicyInfo
 from retrieval.vector_store import VectorStore
 
@@ -173,7 +174,7 @@ class KnowledgeBase:
                 if idx is not None:
                     vector[idx] = sim
         asks_support = ASKS_SUPPORT.search(query) is not None
-        pool = max(3 * k, 20) if asks_support else k  # candidates that may move up when they grant support
+        pool = max(k, SUPPORT_POOL) if asks_support else k  # the same candidates whatever k is
         ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, pool)
         hits = [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
         if asks_support:

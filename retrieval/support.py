@@ -14,8 +14,9 @@ from retrieval.types import Hit
 from retrieval.vocabulary import ABBREVIATIONS
 
 ASKS_SUPPORT = re.compile(
-    r"能(?:申请|申报|享受|拿|领|获得|得到)(?:到)?(?:什么|哪些|啥)"
-    r"|有(?:什么|哪些|啥)(?:政策|优惠|奖励|补贴|补助|支持|好处|扶持|奖补|帮扶)|(?:给|奖|补)(?:什么|啥)"
+    r"能(?:申请|申报|享受|拿|领|获得|得到)(?:到)?(?:什么|哪些|啥)(?!材料|资料|证明|手续|部门|单位|时候|条件|要求)"
+    r"|有(?:什么|哪些|啥)(?:优惠|奖励|补贴|补助|好处|奖补|扶持政策|支持政策|优惠政策|政策)"
+    r"(?!文件|依据|要求|条件|规定|材料|限制)"
 )
 # a sentence that grants support: a sum or share, or a word of granting beside a figure
 GRANTS = re.compile(
@@ -26,13 +27,21 @@ SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 MIN_GRANTING_SHARE = 0.5  # of the question's words a granting sentence must name to lead
 
 
+POOL = 20  # candidates a granting clause may come from, whatever the number asked for
+MIN_SCORE_RATIO = 0.8  # of the best score: a granting clause much weaker than the best stays put
+
+
 def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
     """The clauses that grant support about the question's subject, then the rest, each in order.
 
     A clause leads when one of its sentences grants a sum or share and names at least
     MIN_GRANTING_SHARE of the question's words (IDF-weighted; an abbreviation counts when its full
-    form is there), so an award for something else under the same heading earns nothing.
+    form is there), so an award for something else under the same heading earns nothing; and when
+    its score is within MIN_SCORE_RATIO of the best one.
     """
+    if not hits:
+        return hits
+    floor = MIN_SCORE_RATIO * hits[0].score
     words = set(tokenize(question))
     total = sum(idf.get(w, 1.0) for w in words) or 1.0
 
@@ -41,6 +50,8 @@ def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> lis
         return sum(idf.get(w, 1.0) for w in named) / total
 
     def grants(hit: Hit) -> bool:
-        return any(GRANTS.search(s) and share(s) >= MIN_GRANTING_SHARE for s in SENTENCE.findall(hit.clause.text))
+        return hit.score >= floor and any(
+            GRANTS.search(s) and share(s) >= MIN_GRANTING_SHARE for s in SENTENCE.findall(hit.clause.text)
+        )
 
     return sorted(hits, key=lambda h: not grants(h))

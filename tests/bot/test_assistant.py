@@ -70,12 +70,15 @@ def test_extractive_answer_invents_nothing(assistant: Assistant) -> None:
 def test_unmarked_body_lines_are_headings_of_the_cited_clauses(assistant: Assistant) -> None:
     answer = assistant.ask("我们刚认定为高新技术企业，能申请什么？")
     lines = {line.strip() for c in answer.citations for line in c.text.splitlines()}
+    body = answer.answer.splitlines()
     unmarked = [
-        line for line in answer.answer.splitlines()
+        i for i, line in enumerate(body)
         if not MARKER.search(line) and not line.startswith(("根据《", "共有", "【"))
     ]
     assert unmarked  # its sums are told per heading (规上 战略性新兴产业 企业, 其他企业)
-    assert all(line in lines for line in unmarked), unmarked
+    for i in unmarked:
+        assert body[i] in lines, body[i]  # a line of a cited clause, verbatim
+        assert MARKER.search(body[i + 1]), body[i]  # heading the cited sentences below it
     assert "50万元" in answer.answer
     assert "15万元" in answer.answer
 

@@ -91,3 +91,17 @@ def test_a_sentence_comes_with_the_heading_that_says_whom_it_is_for() -> None:
         "（2）其他企业认定为高新技术企业奖励",
     ]
     assert shown[extract.sentences.index(other)][0] == "（2）其他企业认定为高新技术企业奖励"
+
+
+def test_numbered_list_items_are_content_and_an_article_sentence_is_no_heading() -> None:
+    clause = (
+        "申报材料：\n1. 营业执照复印件\n2. 在统计局规上企业库截图\n3. 诚信承诺书\n"
+        "第十五条 经认定公布的省重点龙头企业, 享受有关优惠政策。\n一、财政政策（7项）\n"
+        "1. 进一步加大增值税留抵退税政策力度。"
+    )
+    (extract,) = pick_sentences("申报需要哪些材料？营业执照要吗？", [_hit(clause)], 600)
+    assert "1. 营业执照复印件" in extract.sentences
+    assert not any(h.startswith(("1.", "2.", "3.", "第十五条")) for h in extract.headings)
+    shown = pick_sentences("增值税留抵退税政策力度", [_hit(clause)], 600)[0]
+    heading = dict(zip(shown.sentences, shown.headings, strict=True))["1. 进一步加大增值税留抵退税政策力度。"]
+    assert heading == "一、财政政策（7项）"  # a figure in brackets does not stop a heading

@@ -21,8 +21,15 @@ def _hit(text: str) -> Hit:
         ("我们刚认定为高新技术企业，能申请什么？", True),
         ("专精特新小巨人有哪些奖励？", True),
         ("外贸企业有什么扶持政策", True),
+        ("新招的大学生，能拿到哪些补贴？", True),
         ("我们公司能申请高新技术企业认定吗？", False),  # a yes/no on eligibility
         ("小巨人认定有什么条件？", False),
+        ("满负荷生产奖励申报材料报给什么单位？", False),
+        ("申请奖励需要补什么材料？", False),
+        ("奖励什么时候发？", False),
+        ("小巨人有什么政策要求？", False),
+        ("这个补贴有什么政策依据？", False),
+        ("能申请到什么材料清单？", False),
     ],
 )
 def test_which_questions_ask_for_support(question: str, asks: bool) -> None:
@@ -43,3 +50,10 @@ def test_search_puts_the_subsidy_before_the_standards(shared_settings: Settings)
     top = KnowledgeBase(shared_settings).search("专精特新小巨人有哪些奖励？", k=3)
     assert "500" in top[0].clause.text
     assert "小巨人" in top[0].clause.text
+
+
+def test_what_a_support_question_finds_does_not_depend_on_how_many_are_asked(shared_settings: Settings) -> None:
+    kb = KnowledgeBase(shared_settings)
+    for question in ("专精特新小巨人有哪些奖励？", "我们是科技型中小企业，能享受哪些优惠？", "企业上市有什么奖励？"):
+        five = [h.clause.id for h in kb.search(question, k=5)]
+        assert five == [h.clause.id for h in kb.search(question, k=15)][:5], question
