@@ -1,0 +1,29 @@
+"""The words a question stands for: abbreviations and the policies' own variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.hybrid_search import Coverage
+from retrieval.lexical import query_groups, tokenize
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "stands_for"),
+    [
+        ("高企有什么奖励", "高企", "高新技术企业"),
+        ("科小研发费用补助", "科小", "科技型中小企业"),
+        ("首次升规入统奖多少", "升规入统", "上规入统"),  # the policies use both for the same step
+        ("首次上规入统奖多少", "上规入统", "升规入统"),
+    ],
+)
+def test_a_question_word_stands_for_the_policies_wording(question: str, word: str, stands_for: str) -> None:
+    groups = dict(query_groups(question))
+    assert set(tokenize(stands_for)) & groups[word]
+
+
+def test_a_clause_in_the_other_wording_covers_the_question() -> None:
+    groups = query_groups("首次升规入统奖多少")
+    coverage = Coverage.of(groups, {word: 1.0 for word, _ in groups})
+    clause = set(tokenize("对首次上规入统企业，由所在县（市、区）政府一次性奖励8万元。"))
+    assert coverage.share(clause) > coverage.share(set(tokenize("对首次认定的企业给予奖励。")))
