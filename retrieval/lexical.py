@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.vocabulary import ABBREVIATIONS, DOMAIN_WORDS, QUESTION_FORMS, STOPWORDS
+from retrieval.vocabulary import ABBREVIATIONS, ASKING_WORDS, DOMAIN_WORDS, QUESTION_FORMS, STOPWORDS
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff%％]")
 _jieba_lock = threading.Lock()
@@ -69,7 +69,9 @@ def query_groups(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     "贴息 利率" helps ranking without making the question look less covered.
     """
     groups: dict[str, set[str]] = {}
-    for token in tokenize(text):
+    tokens = tokenize(text)
+    asked = [t for t in tokens if t not in ASKING_WORDS] or tokens
+    for token in asked:
         members = groups.setdefault(token, {token})
         for short, fulls in ABBREVIATIONS.items():
             if token == short or (len(token) >= 2 and token in short and short in text):

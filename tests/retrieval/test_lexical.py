@@ -27,3 +27,11 @@ def test_a_clause_in_the_other_wording_covers_the_question() -> None:
     coverage = Coverage.of(groups, {word: 1.0 for word, _ in groups})
     clause = set(tokenize("对首次上规入统企业，由所在县（市、区）政府一次性奖励8万元。"))
     assert coverage.share(clause) > coverage.share(set(tokenize("对首次认定的企业给予奖励。")))
+
+
+def test_how_a_question_is_asked_does_not_count_against_a_clause() -> None:
+    words = {w for w, _ in query_groups("研发财政补助每年最多给多少？评上以后上限又是多少？")}
+    assert {"研发", "财政", "补助", "每年"} <= words
+    assert not words & {"最多", "以后", "上限", "评上"}
+    # a question of asking words only keeps them: there is nothing else to weigh
+    assert {w for w, _ in query_groups("以后呢？")} == {"以后"}
