@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.assistant import Assistant  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from eval.gold import load_qa  # noqa: E402
+from eval.gold import GATED_QA  # noqa: E402
+from eval.gold import questions as gold_questions  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "answers.json"
 TARGET_P95_MS = 100.0
@@ -59,7 +60,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, help="copy this index (built by the current code) instead of ingesting")
     args = parser.parse_args(argv)
-    questions = [i.question for f in ("qa.jsonl", "dev_qa.jsonl") for i in load_qa(ROOT / "eval" / f)]
+    questions = gold_questions(GATED_QA)
     with tempfile.TemporaryDirectory(prefix="huiqi-bench-") as folder:
         data_dir = Path(folder) / "data"
         if args.data_dir:  # a copy: the benchmark's 1,000 sessions stay out of the real memory

@@ -29,11 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from eval.gold import GATED_QA, questions  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 
 KNOWLEDGE = ROOT / "knowledge"
-QUESTION_FILES = (ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "dev_qa.jsonl")
 RESULTS = ROOT / "benchmarks" / "results" / "retrieval.json"
 TARGETS = {"ingest_s": 60.0, "rerun_unchanged_s": 5.0, "search_p95_ms": 30.0}
 
@@ -81,15 +81,6 @@ def timed_ingest(embedding: str, data_dir: Path) -> tuple[KnowledgeBase, dict[st
 def describe(ingest: dict[str, Any]) -> str:
     return (f"ingest with {ingest['embedding']}: {ingest['ingest_s']} s, {ingest['ingest_cpu_s']} s CPU "
             f"(+{ingest['open_s']} s to open)")
-
-
-def questions() -> list[str]:
-    out: list[str] = []
-    for path in QUESTION_FILES:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["question"])
-    return out
 
 
 def search_latency(kb: KnowledgeBase, qs: list[str], minimum: int) -> dict[str, Any]:
@@ -175,13 +166,13 @@ def run(skip_other: bool, searches: int, keep: Path | None) -> dict[str, Any]:
         # The main figure without the result cache: every search runs BM25, Chroma and the fusion
         # (a repeated question still reuses its query vector and tokens).
         uncached = KnowledgeBase(settings_for(data_dir, PRIMARY, search_cache_size=0))
-        results["search"] = search_latency(uncached, questions(), searches)
+        results["search"] = search_latency(uncached, questions(GATED_QA), searches)
         s = results["search"]
         print(
             f"(c) search over {s['searches']}, no result cache: "
             f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms"
         )
-        results["search_result_cache"] = search_latency(reopened, questions(), searches)
+        results["search_result_cache"] = search_latency(reopened, questions(GATED_QA), searches)
         s = results["search_result_cache"]
         print(f"    with the result cache (repeats answered from it): p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.gold_figures import HEADER, cells, figures  # noqa: E402
+from benchmarks.gold_figures import figures, table  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 
@@ -56,10 +56,8 @@ def main() -> int:
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
     RESULTS.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
-    print(f"\n| vector weight | coverage weight | vector candidates | {HEADER} |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['vector_weight']} | {r['coverage_weight']} | {r['vector_depth']} | {cells(r)} |")
+    columns = ["vector weight", "coverage weight", "vector candidates"]
+    print("\n" + table(columns, rows, lambda r: [r["vector_weight"], r["coverage_weight"], r["vector_depth"]]))
     return 0
 
 

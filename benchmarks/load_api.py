@@ -31,6 +31,8 @@ from typing import Any
 
 import httpx
 
+from eval.gold import GATED_QA, questions
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "load_api.json"
 TARGETS = {
@@ -53,15 +55,6 @@ settings = Settings()
 report = KnowledgeBase(settings).ingest([settings.knowledge_dir])
 print(report.clauses, "clauses indexed in", round(report.seconds, 1), "s")
 """
-
-
-def questions() -> list[str]:
-    out: list[str] = []
-    for name in ("qa.jsonl", "dev_qa.jsonl"):
-        for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["question"])
-    return out
 
 
 def server_env(data_dir: Path, embedding: str | None) -> dict[str, str]:
@@ -282,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     port = args.port or _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.gettempdir()) / f"huiqi-load-server-{port}.log"
-    qs = questions()
+    qs = questions(GATED_QA)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(port)], env=env, cwd=ROOT, stdout=log, stderr=log

@@ -22,14 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from eval.answer_eval import citation_text  # noqa: E402
-from eval.gold import load_qa  # noqa: E402
+from eval.gold import GATED_QA, load_qa  # noqa: E402
 from eval.retrieval_eval import evaluate  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
 from retrieval.lexical import expand_query, query_tokens  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 from retrieval.types import Hit  # noqa: E402
-
-GOLD = [ROOT / "eval" / "qa.jsonl", ROOT / "eval" / "dev_qa.jsonl"]
 
 
 def main() -> int:
@@ -72,7 +70,7 @@ def main() -> int:
     results: dict[str, dict[str, dict[str, float]]] = {}
     for name, ranker in variants.items():
         results[name] = {}
-        for path in GOLD:
+        for path in GATED_QA:
             report = evaluate(load_qa(path), lambda q, k, r=ranker: [texts[i] for i in r(q, k)])  # type: ignore[misc]
             results[name][path.name] = {m: round(report[m], 3) for m in ("recall@5", "mrr")}
     out = {"embedder": kb.embedder_name, "clauses": n, "variants": results}

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.gold_figures import HEADER, cells, figures  # noqa: E402
+from benchmarks.gold_figures import figures, table  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 
@@ -65,10 +65,7 @@ def main(argv: list[str]) -> int:
                    ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
     )
-    print(f"\n| vector_chars | ingest (s) | {HEADER} |")
-    print("|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['vector_chars'] or 'all'} | {r['ingest_s']} | {cells(r)} |")
+    print("\n" + table(["vector_chars", "ingest (s)"], rows, lambda r: [r["vector_chars"] or "all", r["ingest_s"]]))
     return 0
 
 

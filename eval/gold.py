@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
+EVAL_DIR = Path(__file__).resolve().parent
+GATED_QA = [EVAL_DIR / "qa.jsonl", EVAL_DIR / "dev_qa.jsonl"]  # the sets the issues' targets are on
+DEFAULT_QA = [*GATED_QA, EVAL_DIR / "holdout_qa.jsonl", EVAL_DIR / "holdout2_qa.jsonl"]
+
 
 @dataclass(frozen=True)
 class GoldQuote:
@@ -68,3 +72,8 @@ def finds(text: str, quote: str) -> bool:
 def includes(answer: str, must: str) -> bool:
     """A must_include string is present in the answer, whitespace ignored."""
     return squash(must) in squash(answer)
+
+
+def questions(paths: list[Path]) -> list[str]:
+    """The questions of the gold files, in order (the benchmarks' workload)."""
+    return [item.question for path in paths for item in load_qa(path)]

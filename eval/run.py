@@ -8,12 +8,9 @@ from typing import Any
 
 from eval.answer_eval import baseline_ask, evaluate_answers
 from eval.baseline import NaiveBaseline
-from eval.gold import load_qa
+from eval.gold import DEFAULT_QA, EVAL_DIR, load_qa
 from eval.retrieval_eval import evaluate
 
-EVAL_DIR = Path(__file__).resolve().parent
-GATED_QA = [EVAL_DIR / "qa.jsonl", EVAL_DIR / "dev_qa.jsonl"]  # the sets the issues' targets are on
-DEFAULT_QA = [*GATED_QA, EVAL_DIR / "holdout_qa.jsonl", EVAL_DIR / "holdout2_qa.jsonl"]
 RETRIEVAL_KEYS = ("recall@5", "hit@5", "mrr", "mean_chars@5")
 ANSWER_KEYS = ("answer_accuracy", "citation_accuracy", "refusal_accuracy", "false_refusal_rate",
                "median_answer_chars")

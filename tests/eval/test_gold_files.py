@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.gold import includes, load_qa, squash
-from eval.run import DEFAULT_QA
+from eval.gold import DEFAULT_QA, includes, load_qa, squash
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = DEFAULT_QA  # ours, the given ones, the held-out ones

@@ -18,7 +18,8 @@ import pytest
 from bot.assistant import Assistant
 from bot.settings import Settings
 from eval.baseline import NaiveBaseline
-from eval.run import GATED_QA, answer_figures, retrieval_figures
+from eval.gold import GATED_QA
+from eval.run import answer_figures, retrieval_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = GATED_QA
