@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.extractive import Extract, pick_sentences, question_parts
+from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
 from bot.types import Citation
-from retrieval.lexical import query_tokens, tokenize
+from retrieval.lexical import tokenize
 from retrieval.types import Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
@@ -38,13 +38,18 @@ def cover_parts(
     if len(parts) < 2 or not cited:
         return cited
     out = list(cited)
-    for part in parts:
-        weights = {t: idf.get(t, 1.0) for t in set(query_tokens(part))}
-        total = sum(weights.values()) or 1.0
+    words: dict[str, frozenset[str]] = {}  # clause id -> its indexed words, read once for all parts
 
-        def about(hit: Hit, weights: dict[str, float] = weights, total: float = total) -> float:
-            tokens = set(tokenize(hit.clause.index_text()))
-            return sum(w for t, w in weights.items() if t in tokens) / total
+    def words_of(hit: Hit) -> frozenset[str]:
+        if hit.clause.id not in words:
+            words[hit.clause.id] = frozenset(tokenize(hit.clause.index_text()))
+        return words[hit.clause.id]
+
+    for part in parts:
+        weights = word_weights(part, idf)
+
+        def about(hit: Hit, weights: dict[str, float] = weights) -> float:
+            return overlap(weights, words_of(hit))
 
         if any(about(h) >= MIN_PART_COVERAGE for h in out):
             continue

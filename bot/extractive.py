@@ -7,6 +7,7 @@ the connecting words are fixed phrases ("根据…", "涉及…").
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from retrieval.chunker import heading_of
@@ -87,7 +88,7 @@ def pick_sentences(
     全包？") gets its own best sentence when one is clearly about it; a sentence that another policy
     repeats (a measure and its implementing rules) is shown once.
     """
-    weights = _weights(question, idf)
+    weights = word_weights(question, idf)
     wanted = intents(question)
     pool: list[_Candidate] = []
     heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
@@ -208,8 +209,14 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
-def _weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+def word_weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+    """Each word of ``text`` (abbreviations expanded) with its IDF, 1.0 when unknown."""
     return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text))}
+
+
+def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
+    """The IDF-weighted share of the weighed words that ``tokens`` holds."""
+    return sum(w for t, w in weights.items() if t in tokens) / (sum(weights.values()) or 1.0)
 
 
 def question_parts(question: str) -> list[str]:
@@ -225,14 +232,13 @@ def _best_for_part(
     It must hold at least MIN_PART_OVERLAP of the part's words (IDF-weighted); the whole question's
     words count half, so that "创新龙头呢？" prefers a sentence about the subject of the question.
     """
-    own = _weights(part, idf)
-    total = sum(own.values())
-    if total <= 0:
+    own = word_weights(part, idf)
+    if sum(own.values()) <= 0:
         return None
     wanted = intents(part)
     best: tuple[float, _Candidate] | None = None
     for candidate in pool:
-        if sum(w for t, w in own.items() if t in candidate.tokens) / total < MIN_PART_OVERLAP:
+        if overlap(own, candidate.tokens) < MIN_PART_OVERLAP:
             continue
         score = (_score(candidate.text, candidate.tokens, own, wanted)
                  + 0.5 * _score(candidate.text, candidate.tokens, whole, []) - RANK_PENALTY * candidate.rank)
@@ -247,7 +253,6 @@ def _flat(sentence: str) -> str:
 
 def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wanted: list[str]) -> float:
     """IDF-weighted share of the question's words in the sentence, plus bonuses for answer shapes."""
-    overlap = sum(w for t, w in weights.items() if t in tokens) / (sum(weights.values()) or 1.0)
     bonus = sum(0.3 for name in wanted if _INTENTS[name][1].search(sentence))
     if "amount" in wanted and _NUMBER.search(sentence):
         bonus += 0.1
@@ -255,7 +260,7 @@ def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wan
         bonus -= 0.2  # a bare heading ("(六) 落实税收优惠政策。") says little on its own
     if _JUNK.search(sentence):
         bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing
-    return overlap + bonus
+    return overlap(weights, tokens) + bonus
 
 
 def _trim(sentence: str, limit: int = 260) -> str:
