@@ -10,7 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from retrieval.chunker import heading_of
+from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, tokenize
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
@@ -53,8 +53,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
-_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]"
-                     r"|\d{1,3}\s*[.．、]|[①-⑳])")
+_NUMBERED_RANKS = (1, 8)  # retrieval.chunker's ranks of numbered markers, 第X章 to ①
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 MAX_HEADING_CHARS = 34  # longer numbered lines are wrapped sentences more often than headings
 _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
@@ -173,25 +172,26 @@ def _under_headings(text: str) -> list[tuple[str, str]]:
     or above.
     """
     lines = [x.strip() for x in text.split("\n") if x.strip()]
-    ranks = [found[0] if (found := heading_of(line)) else None for line in lines]
+    markers = [heading_marker(line) for line in lines]
+    ranks = [found[0] if found else None for found in markers]
     out: list[tuple[str, str]] = []
     heading, heading_rank = "", 99
-    for i, line in enumerate(lines):
-        rank = ranks[i]
-        if rank is not None and rank <= heading_rank:
+    for i, (line, found) in enumerate(zip(lines, markers, strict=True)):
+        if found and found[0] <= heading_rank:
             heading, heading_rank = "", 99  # a sibling or a higher heading ends the scope
-        if rank is not None and i + 1 < len(lines) and _is_heading(line, rank, ranks[i - 1] if i else None, ranks[i + 1]):
-            heading, heading_rank = line, rank
+        if found and i + 1 < len(lines) and _is_heading(line, *found, ranks[i - 1] if i else None, ranks[i + 1]):
+            heading, heading_rank = line, found[0]
         else:
             out.extend((sentence, heading) for sentence in _sentences(line))
     return out
 
 
-def _is_heading(line: str, rank: int, before: int | None, after: int | None) -> bool:
+def _is_heading(line: str, rank: int, marker: re.Match[str], before: int | None, after: int | None) -> bool:
     """A numbered line that heads the lines after it rather than being an item of a list."""
     if before == rank or (after is not None and after <= rank) or len(line) > MAX_HEADING_CHARS:
         return False  # an item beside its siblings, a line with nothing under it, or a wrapped sentence
-    body = _MARKER.sub("", line)
+    # the words after a number (第三条, 一、, （二）, 1., （1）, ①); a label (政策内容：) or 附件 keeps its own
+    body = line[marker.end():] if _NUMBERED_RANKS[0] <= rank <= _NUMBERED_RANKS[1] else line
     if body.endswith("。") and len(line) > 20:
         return False  # "第十五条 经认定公布的…, 享受有关优惠政策。" is an article's sentence
     body = body.rstrip("。：: ")  # "(五) 加大政府采购支持中小企业力度。" heads what follows

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
-from bot.extractive import SENTENCE, intents, pick_sentences
+from bot.extractive import intents, pick_sentences
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
 from retrieval.policy_splitter import lead_body
+from retrieval.support import SENTENCE
 from retrieval.types import Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")

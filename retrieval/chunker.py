@@ -100,10 +100,16 @@ def split_clauses(text: str, policy: Policy, max_chars: int = 600) -> list[Claus
 
 def heading_of(text: str) -> tuple[int, str] | None:
     """The rank and marker of a paragraph that opens a heading, else None."""
+    found = heading_marker(text)
+    return (found[0], _normalize_marker(found[1].group(0), found[0])) if found else None
+
+
+def heading_marker(text: str) -> tuple[int, re.Match[str]] | None:
+    """The rank of a paragraph that opens a heading and its marker as written, else None."""
     for rank, pattern in _MARKERS:
         m = pattern.match(text)
         if m:
-            return rank, _normalize_marker(m.group(0), rank)
+            return rank, m
     return None
 
 
