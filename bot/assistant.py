@@ -11,13 +11,15 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from bot.composer import compose, cover_parts, refusal, select_hits
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
+from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
-from bot.relevance import city_not_covered, lacks_figure, missing_year, regional
+from bot.relevance import asks_for_money, city_not_covered, lacks_figure, missing_year, regional
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer, Citation
@@ -152,15 +154,18 @@ class Assistant:
 
     def _supported_hits(self, question: str, filters: Filters | None) -> tuple[list[Hit], list[Hit], str]:
         """The retrieved clauses, those an answer may cite (none: refuse), and why it must refuse."""
+        threshold = self.settings.refusal_threshold
         reason = self._out_of_scope(question)
         hits = [] if reason else self._retrieve(question, filters)
-        cited = cover_parts(
-            question, select_hits(hits, self.settings.refusal_threshold), hits, self.settings.refusal_threshold,
-            self.kb.idf,
-        )
+        cited = cover_parts(question, select_hits(hits, threshold), hits, threshold, self.kb.idf)
+        relevant = bool(cited) and cited[0].coverage >= threshold
+        levels = levels_named(question) if relevant and not reason and not (filters and filters.level) else []
+        if levels:
+            by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}
+            cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
-        if reason or not cited or cited[0].coverage < self.settings.refusal_threshold:
+        if reason or not relevant:
             return hits, [], reason
         return hits, cited, ""
 
@@ -195,8 +200,7 @@ class Assistant:
         level = level_asked(question) if follow_up else None
         if not level:
             return filters
-        merged = Filters(**{**(filters.__dict__ if filters else {}), "level": level})
-        return merged
+        return replace(filters or Filters(), level=level)
 
     def _places_of_corpus(self) -> set[str]:
         """Places the indexed policies are about; recomputed when the index changes (an upload)."""

@@ -15,7 +15,7 @@ from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
 from retrieval.policy_splitter import lead_body
-from retrieval.support import SENTENCE
+from retrieval.support import ASKS_SUPPORT, SENTENCE
 from retrieval.types import Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
@@ -106,6 +106,11 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
         if year not in seen:
             return year
     return None
+
+
+def asks_for_money(question: str) -> bool:
+    """Whether the question asks for a sum of money or for the support there is."""
+    return _FIGURE_KINDS["money"][0].search(question) is not None or ASKS_SUPPORT.search(question) is not None
 
 
 def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None) -> bool:

@@ -105,6 +105,16 @@ def test_several_levels_are_grouped(assistant: Assistant) -> None:
     assert "【市级】" in answer.answer
 
 
+def test_each_level_compared_is_answered_by_its_own_rule(assistant: Assistant) -> None:
+    # the search over the whole question ranks a provincial reply on a listing case first
+    answer = assistant.ask("企业到证券交易所上市，省里分阶段给多少补助？市里对主板上市再奖多少？")
+    assert "【省级】" in answer.answer
+    assert "【市级】" in answer.answer
+    for figure in ("50万元", "150万元", "500万元"):
+        assert figure in answer.answer
+    assert {c.doc_number for c in answer.citations} == {"豫政办〔2022〕61号", "安办文〔2022〕4号"}
+
+
 @pytest.mark.parametrize(
     "question",
     [
