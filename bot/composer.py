@@ -99,14 +99,25 @@ def refusal(question: str, sources: int, reason: str = "") -> str:
 
 
 def _cited_lines(ex: Extract, n: int) -> list[str]:
-    """The extract's sentences with its marker; a heading to show starts a line of its own, unmarked."""
+    """The extract's sentences with its marker at the end of each run.
+
+    A heading to show starts a line of its own, unmarked, and ends the run before it. An item of a
+    numbered list ("2. 在统计局规上企业库截图"), and the line after one, start a line of their own too,
+    unmarked unless they end a run, so that a list reads as one and its marker cites it whole.
+    """
+    count = len(ex.sentences)
+    headings = ex.headings or ("",) * count
+    breaks = ex.breaks or (False,) * count
     lines: list[str] = []
     current = ""
-    for sentence, heading in zip(ex.sentences, ex.headings or ("",) * len(ex.sentences), strict=True):
+    for sentence, heading, new_line in zip(ex.sentences, headings, breaks, strict=True):
         if heading:
             if current:
                 lines.append(f"{current}[{n}]")
             lines.append(heading)
+            current = ""
+        elif new_line and current:
+            lines.append(current)
             current = ""
         current += sentence
     lines.append(f"{current}[{n}]")

@@ -53,8 +53,10 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 _PART = re.compile(r"[？?；;]")
+_ASKS_LIST = re.compile(r"哪些|哪几|有什么(?:材料|资料|条件|要求)|清单")
 _NUMBERED_RANKS = (1, 8)  # retrieval.chunker's ranks of numbered markers, 第X章 to ①
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+MAX_ITEM_CHARS = 60  # a list whose items are longer is numbered paragraphs, not a list to show whole
 MAX_HEADING_CHARS = 34  # longer numbered lines are wrapped sentences more often than headings
 _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
@@ -70,6 +72,7 @@ class Extract:
     hit: Hit
     sentences: tuple[str, ...]
     headings: tuple[str, ...] = ()  # per sentence: the heading line to show on its own above it, or ""
+    breaks: tuple[bool, ...] = ()  # per sentence: starts a line of its own (an item of a list, or after one)
 
 
 def intents(question: str) -> list[str]:
@@ -92,7 +95,7 @@ def pick_sentences(
     pool: list[_Candidate] = []
     heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
-        for i, (sentence, heading) in enumerate(_under_headings(hit.clause.text)):
+        for i, (sentence, heading, line, item) in enumerate(_under_headings(hit.clause.text)):
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
                 if heading not in heading_tokens:
@@ -100,7 +103,7 @@ def pick_sentences(
                 # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
                 about = tokens | heading_tokens[heading]
                 score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
-                pool.append(_Candidate(score, rank, i, sentence, about, heading))
+                pool.append(_Candidate(score, rank, i, sentence, about, heading, line, item))
     pool.sort(key=lambda c: -c.score)
     if not pool or pool[0].score <= 0:
         return []
@@ -115,11 +118,13 @@ def pick_sentences(
             break
         if _fits(candidate, chosen, budget):
             chosen.append(candidate)
+    if _ASKS_LIST.search(question):
+        _complete_lists(chosen, pool, budget)
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
         mine = [c for c in chosen if c.rank == rank]
-        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in mine), _headings(mine)))
+        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in mine), _headings(mine), _breaks(mine)))
     return extracts
 
 
@@ -146,13 +151,51 @@ class _Candidate:
     text: str
     tokens: frozenset[str]  # its own words and its heading's
     heading: str = ""  # the heading line it sits under, shown before it when no sentence says it
+    line: int = 0  # of the clause text it is on
+    item: bool = False  # on a numbered line beside its siblings: an item of a list
 
 
-def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
-    """Within the budget, and not a sentence already chosen (or nearly all of one)."""
+def _complete_lists(chosen: list[_Candidate], pool: list[_Candidate], budget: int) -> None:
+    """Add the other items of each list a chosen item belongs to, in order, and the short line that
+    introduces the list ("一、申报10万元材料清单"), within the budget.
+
+    "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书", not the items that
+    happen to share its words. Only lists of short items (lines of at most MAX_ITEM_CHARS) are
+    completed: numbered paragraphs (附则 1. … 2. …) are not a list to show whole. The six-sentence
+    limit does not count list items, and an item that another list repeats (two lists that both
+    start "1. 营业执照复印件") is shown in both.
+    """
+    for item in [c for c in chosen if c.item]:
+        mine = sorted((c for c in pool if c.rank == item.rank), key=lambda c: c.index)
+        siblings = [c for c in mine if c.item and c.heading == item.heading]
+        lines: dict[int, int] = {}
+        for c in siblings:
+            lines[c.line] = lines.get(c.line, 0) + len(c.text)
+        if max(lines.values()) > MAX_ITEM_CHARS:
+            continue
+        before = [c for c in mine if c.line == siblings[0].line - 1]
+        intro = before if before and not before[0].item and sum(len(c.text) for c in before) <= MAX_HEADING_CHARS else []
+        for candidate in intro + siblings:
+            if candidate not in chosen and _fits(candidate, chosen, budget, repeats=True):
+                chosen.append(candidate)
+
+
+def _breaks(chosen: list[_Candidate]) -> tuple[bool, ...]:
+    """Per chosen sentence (of one clause, in order), whether it starts a line of its own: a list
+    item on a new line, or the first sentence of the line after one."""
+    out: list[bool] = []
+    for before, c in zip([None, *chosen[:-1]], chosen, strict=True):
+        out.append(before is not None and c.line != before.line and (c.item or before.item))
+    return tuple(out)
+
+
+def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int, repeats: bool = False) -> bool:
+    """Within the budget, and not a sentence already chosen (or nearly all of one, unless ``repeats``)."""
     shown = {c.heading for c in chosen} | {candidate.heading}
     if candidate in chosen or sum(len(c.text) for c in chosen) + len(candidate.text) + sum(map(len, shown)) > budget:
         return False
+    if repeats:
+        return True
     flat = _flat(candidate.text)
     for other in (_flat(c.text) for c in chosen):
         short, long = sorted((flat, other), key=len)
@@ -161,8 +204,9 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int) -> bool:
     return True
 
 
-def _under_headings(text: str) -> list[tuple[str, str]]:
-    """The clause's sentences, each with the heading line it sits under ("" when none).
+def _under_headings(text: str) -> list[tuple[str, str, int, bool]]:
+    """The clause's sentences, each with the heading line it sits under ("" when none), the number
+    of its line, and whether that line is an item of a numbered list.
 
     A heading line is numbered, short, states no figure and ends no sentence ("（1）战略性新兴产业
     领域内规模以上企业认定为高新技术企业奖励", "(五) 加大政府采购支持中小企业力度。"), and is followed by
@@ -174,7 +218,7 @@ def _under_headings(text: str) -> list[tuple[str, str]]:
     lines = [x.strip() for x in text.split("\n") if x.strip()]
     markers = [heading_marker(line) for line in lines]
     ranks = [found[0] if found else None for found in markers]
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, int, bool]] = []
     heading, heading_rank = "", 99
     for i, (line, found) in enumerate(zip(lines, markers, strict=True)):
         if found and found[0] <= heading_rank:
@@ -182,7 +226,9 @@ def _under_headings(text: str) -> list[tuple[str, str]]:
         if found and i + 1 < len(lines) and _is_heading(line, *found, ranks[i - 1] if i else None, ranks[i + 1]):
             heading, heading_rank = line, found[0]
         else:
-            out.extend((sentence, heading) for sentence in _sentences(line))
+            item = found is not None and _NUMBERED_RANKS[0] <= found[0] <= _NUMBERED_RANKS[1] and (
+                (i and ranks[i - 1] == found[0]) or (i + 1 < len(lines) and ranks[i + 1] == found[0]))
+            out.extend((sentence, heading, i, bool(item)) for sentence in _sentences(line))
     return out
 
 

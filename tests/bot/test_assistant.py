@@ -83,6 +83,17 @@ def test_unmarked_body_lines_are_headings_of_the_cited_clauses(assistant: Assist
     assert "15万元" in answer.answer
 
 
+def test_a_list_asked_for_comes_whole_one_item_a_line(assistant: Assistant) -> None:
+    answer = assistant.ask("满负荷生产10万元奖励申报时要交哪些材料？")
+    lines = {line.strip() for c in answer.citations for line in c.text.splitlines()}
+    body = answer.answer.splitlines()
+    for item in ("1. 营业执照复印件", "2. 在统计局规上企业库截图", "6. 诚信承诺书", "7. 企业概况"):
+        assert any(line.startswith(item) for line in body), item
+    for line in body:
+        if not MARKER.search(line) and not line.startswith(("根据《", "共有", "【")):
+            assert line in lines, line  # an item or heading is a line of a cited clause, verbatim
+
+
 def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None:
     answer = assistant.ask("河南省级制造业创新中心晋升为国家级的奖励多少？")
     assert answer.citations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.composer import cover_parts
+from bot.composer import compose, cover_parts
 from retrieval.types import Clause, Hit
 
 TARGET = Hit(Clause(text="2022年全省“小升规”目标：安阳 100 家、鹤壁 50 家。", title="促进小微工业企业上规模实施方案",
@@ -26,3 +26,10 @@ def test_a_question_in_one_part_or_already_covered_keeps_its_clauses() -> None:
     assert cover_parts(both, [TARGET, REWARD], hits, 0.4, {}) == [TARGET, REWARD]
     # a clause under the relevance threshold is not added
     assert cover_parts(both, [TARGET], hits, 0.6, {}) == [TARGET]
+
+
+def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() -> None:
+    clause = Clause(text="申报材料清单\n1. 营业执照复印件\n2. 诚信承诺书", title="满负荷生产奖励申报通知", source="t.txt")
+    text, citations = compose("满负荷生产奖励要交哪些材料？", [Hit(clause, score=1.0, coverage=0.8)], 600, {})
+    assert text.splitlines()[1:] == ["申报材料清单", "1. 营业执照复印件", "2. 诚信承诺书[1]"]
+    assert [c.n for c in citations] == [1]

@@ -105,3 +105,22 @@ def test_numbered_list_items_are_content_and_an_article_sentence_is_no_heading()
     shown = pick_sentences("增值税留抵退税政策力度", [_hit(clause)], 600)[0]
     heading = dict(zip(shown.sentences, shown.headings, strict=True))["1. 进一步加大增值税留抵退税政策力度。"]
     assert heading == "一、财政政策（7项）"  # a figure in brackets does not stop a heading
+
+
+MATERIALS = "附件3\n一、申报10万元材料清单\n1. 营业执照复印件\n2. 在统计局规上企业库截图\n3. 满负荷用电证明\n4. 诚信承诺书"
+
+
+def test_a_list_asked_for_comes_whole_with_its_introducing_line() -> None:
+    extracts = pick_sentences("满负荷生产奖励要准备哪些材料？", [_hit(MATERIALS)], 600)
+    assert [s for ex in extracts for s in ex.sentences] == [
+        "一、申报10万元材料清单", "1. 营业执照复印件", "2. 在统计局规上企业库截图", "3. 满负荷用电证明", "4. 诚信承诺书",
+    ]
+    assert extracts[0].breaks == (False, True, True, True, True)  # each item on a line of its own
+
+
+def test_numbered_paragraphs_are_not_completed_as_a_list() -> None:
+    rules = ("五、附则\n1. 申报主体对申报材料的真实性负责，须提交诚实信用承诺书。\n"
+             "2. 各县（市、区）科技主管部门要加强项目跟踪服务与督促调度，确保项目有序推进，如项目实施过程出现重大变故，"
+             "应及时报告科技主管部门，并做好相关资金保全处理。\n3. 本政策与其他财政政策不重复享受。")
+    chosen = _sentences("申报主体要提交哪些承诺书？", [_hit(rules)])
+    assert not any("跟踪服务" in s for s in chosen)
