@@ -35,9 +35,10 @@ from retrieval.types import Clause, Filters, Hit, PolicyInfo
 from retrieval.vector_store import VectorStore
 
 CATALOG_FILE = "catalog.json"
-# Bumped whenever loading, cleaning or splitting changes what a file turns into, so that an index
-# built by an older version re-reads every file (clauses whose text is unchanged keep their vectors).
-PIPELINE_VERSION = "4"
+# Bumped whenever loading, cleaning, splitting or tokenising changes what a file turns into, so that
+# an index built by an older version re-reads every file (clauses whose text is unchanged keep their
+# vectors).
+PIPELINE_VERSION = "5"
 
 
 @dataclass

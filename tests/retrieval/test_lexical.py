@@ -15,6 +15,7 @@ from retrieval.lexical import query_groups, tokenize
         ("科小研发费用补助", "科小", "科技型中小企业"),
         ("首次升规入统奖多少", "升规入统", "上规入统"),  # the policies use both for the same step
         ("首次上规入统奖多少", "上规入统", "升规入统"),
+        ("研发投入有什么门槛", "研发投入", "研发费用"),  # callers say the one, the standards count the other
     ],
 )
 def test_a_question_word_stands_for_the_policies_wording(question: str, word: str, stands_for: str) -> None:
@@ -35,3 +36,9 @@ def test_how_a_question_is_asked_does_not_count_against_a_clause() -> None:
     assert not words & {"最多", "以后", "上限", "评上"}
     # a question of asking words only keeps them: there is nothing else to weigh
     assert {w for w, _ in query_groups("以后呢？")} == {"以后"}
+
+
+def test_a_domain_word_is_one_token_in_a_question_as_in_a_clause() -> None:
+    # without it jieba cut "评上瞪羚以后" into 瞪 + 羚, words no clause has, so 瞪羚 weighed nothing
+    assert "瞪羚" in tokenize("评上瞪羚以后研发补助上限又是多少？")
+    assert "瞪羚" in tokenize("对符合条件的“瞪羚”企业每年给予最高300万元资金补助")
