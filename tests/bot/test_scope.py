@@ -1,0 +1,34 @@
+"""Questions Huiqi does not answer from clauses: a case's status is for the handling office."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.scope import asks_case_status
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们公司去年报的研发费用补助，现在审批到哪一步了？",
+        "我们厂的满负荷生产奖励批下来没有？",
+        "安钢集团今年拿到头雁企业奖励了吗？",
+        "那家企业被评为省级企业技术中心，省里给了它多少奖励资金？",
+        "高企认定结果什么时候公布？名单在哪查？",
+    ],
+)
+def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
+    assert asks_case_status(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "高企认定奖励资金什么时候拨付？",  # the rule says when: a policy question
+        "我们能拿到多少奖励？",
+        "首次认定高新技术企业的奖励什么时候发放？",
+        "湖南永兴县作为有色金属资源综合循环利用产业重点县，拿了多少奖励资金？",
+    ],
+)
+def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
+    assert not asks_case_status(question)
