@@ -29,8 +29,8 @@ from retrieval.lexical import LexicalIndex, expand_query, query_groups, query_to
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
-from retrieval.support import ASKS_SUPPORT, granting_first
-from retrieval.support import POOL as SUPPORT_POOL
+from retrieval.support import POOL as REORDER_POOL
+from retrieval.support import asks_to_reorder, leading_first
 from retrieval.types import Clause, Filters, Hit, PolicyInfo
 from retrieval.vector_store import VectorStore
 
@@ -174,12 +174,12 @@ class KnowledgeBase:
                 idx = view.pos.get(clause_id)
                 if idx is not None:
                     vector[idx] = sim
-        asks_support = ASKS_SUPPORT.search(query) is not None
-        pool = max(k, SUPPORT_POOL) if asks_support else k  # the same candidates whatever k is
+        reorder = asks_to_reorder(query)
+        pool = max(k, REORDER_POOL) if reorder else k  # the same candidates whatever k is
         ranked = fuse(lexical, vector, query_groups(query), view.token_sets, view.idf, allowed, self._params, pool)
         hits = [Hit(view.clauses[view.ids[i]], score, coverage) for i, score, coverage in ranked]
-        if asks_support:
-            hits = granting_first(query, hits, view.idf)[:k]
+        if reorder:
+            hits = leading_first(query, hits, view.idf)[:k]
         view.results.put(key, tuple(hits))
         return hits
 

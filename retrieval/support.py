@@ -1,8 +1,10 @@
-"""Questions that ask what support there is, and the clauses that grant it.
+"""Questions that ask what support there is, or what a term means, and the clauses that say it.
 
 "我们刚认定为高新技术企业，能申请什么？" and "专精特新小巨人有哪些奖励？" want the support itself, its
 sums and shares. The clauses that match their words best are often the ones that define or
 regulate the subject (the 小巨人 standards); the ones that grant support come first instead.
+Likewise "怎么才算满负荷？" wants the clause that says what 满负荷生产 "是指", which the same words
+rank level with every other clause of its policy.
 """
 
 from __future__ import annotations
@@ -23,12 +25,30 @@ GRANTS = re.compile(
     r"(?:给予|奖励|补贴|补助|奖补|贴息|减免|免征|减半|返还).{0,40}?\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％)"
     r"|\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％).{0,12}?(?:奖励|补贴|补助|奖补|贴息)"
 )
+ASKS_DEFINITION = re.compile(r"怎么(?:才)?算|才算|什么是|什么叫|是指什么|指什么|指的是|是什么意思|如何界定|怎么界定|怎么认定为")
+# a sentence that defines a term
+DEFINES = re.compile(r"是指|指的是|系指|界定为|定义为")
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+SHORT_LEAD = 20  # characters: a sentence this short before another names what that one is about
 MIN_GRANTING_SHARE = 0.5  # of the question's words a granting sentence must name to lead
 
 
 POOL = 20  # candidates a granting clause may come from, whatever the number asked for
 MIN_SCORE_RATIO = 0.8  # of the best score: a granting clause much weaker than the best stays put
+
+
+def leading_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
+    """The hits reordered for a question that asks for support or for a definition; else as they are."""
+    if ASKS_SUPPORT.search(question):
+        return granting_first(question, hits, idf)
+    if ASKS_DEFINITION.search(question):
+        return _saying_first(question, hits, idf, DEFINES)
+    return hits
+
+
+def asks_to_reorder(question: str) -> bool:
+    """Whether leading_first may reorder the hits, so that search draws them from POOL candidates."""
+    return ASKS_SUPPORT.search(question) is not None or ASKS_DEFINITION.search(question) is not None
 
 
 def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
@@ -39,6 +59,20 @@ def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> lis
     form is there), so an award for something else under the same heading earns nothing; and when
     its score is within MIN_SCORE_RATIO of the best one.
     """
+    return _saying_first(question, hits, idf, GRANTS)
+
+
+def _with_short_lead(text: str) -> list[str]:
+    """The text's sentences, each with the one before it when that one is a short lead: in
+    "（二）满负荷生产。是指日均用电量…", the term is the sentence before the one that defines it."""
+    sentences = SENTENCE.findall(text)
+    leads = ["", *sentences[:-1]]
+    return [(lead if len(lead) <= SHORT_LEAD else "") + s for lead, s in zip(leads, sentences, strict=True)]
+
+
+def _saying_first(question: str, hits: list[Hit], idf: dict[str, float], says: re.Pattern[str]) -> list[Hit]:
+    """The clauses with a sentence that matches ``says`` and names MIN_GRANTING_SHARE of the
+    question's words, within MIN_SCORE_RATIO of the best score, then the rest, each in order."""
     if not hits:
         return hits
     floor = MIN_SCORE_RATIO * hits[0].score
@@ -49,9 +83,9 @@ def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> lis
         named = (w for w in words if w in sentence or any(full in sentence for full in ABBREVIATIONS.get(w, ())))
         return sum(idf.get(w, 1.0) for w in named) / total
 
-    def grants(hit: Hit) -> bool:
+    def leads(hit: Hit) -> bool:
         return hit.score >= floor and any(
-            GRANTS.search(s) and share(s) >= MIN_GRANTING_SHARE for s in SENTENCE.findall(hit.clause.text)
+            says.search(s) and share(s) >= MIN_GRANTING_SHARE for s in _with_short_lead(hit.clause.text)
         )
 
-    return sorted(hits, key=lambda h: not grants(h))
+    return sorted(hits, key=lambda h: not leads(h))

@@ -7,7 +7,7 @@ import pytest
 from bot.settings import Settings
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.lexical import tokenize
-from retrieval.support import ASKS_SUPPORT, granting_first
+from retrieval.support import ASKS_SUPPORT, granting_first, leading_first
 from retrieval.types import Clause, Hit
 
 
@@ -57,3 +57,12 @@ def test_what_a_support_question_finds_does_not_depend_on_how_many_are_asked(sha
     for question in ("专精特新小巨人有哪些奖励？", "我们是科技型中小企业，能享受哪些优惠？", "企业上市有什么奖励？"):
         five = [h.clause.id for h in kb.search(question, k=5)]
         assert five == [h.clause.id for h in kb.search(question, k=15)][:5], question
+
+
+def test_a_clause_that_says_what_a_term_means_comes_first_for_a_definition_question() -> None:
+    reward = _hit("在2022年2月15日前实现满负荷生产的规模以上工业企业，给予10万元的财政奖励。")
+    meaning = _hit("（二）满负荷生产。是指日均用电量达到本企业2021年用电量峰值的80%。")
+    question = "怎么才算满负荷生产？"
+    assert leading_first(question, [reward, meaning], {}) == [meaning, reward]
+    # a question that asks for neither support nor a definition keeps the order
+    assert leading_first("满负荷生产奖励多少？", [reward, meaning], {}) == [reward, meaning]
