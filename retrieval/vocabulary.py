@@ -14,6 +14,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "规上企业": ("规模以上工业企业",),
     "升规入统": ("上规入统", "升规入统"),  # both are in the policies, for the same step
     "上规入统": ("升规入统", "上规入统"),
+    "小升规": ("小升规", "上规入统", "升规入统"),  # a small firm's step into the 规上 statistics
     "小巨人": ("专精特新", "小巨人"),
     "专精特新": ("专精特新", "中小企业"),
     "单项冠军": ("制造业单项冠军",),

@@ -16,6 +16,7 @@ from retrieval.lexical import query_groups, tokenize
         ("首次升规入统奖多少", "升规入统", "上规入统"),  # the policies use both for the same step
         ("首次上规入统奖多少", "上规入统", "升规入统"),
         ("研发投入有什么门槛", "研发投入", "研发费用"),  # callers say the one, the standards count the other
+        ("刚小升规，一次性奖多少", "小升规", "上规入统"),
     ],
 )
 def test_a_question_word_stands_for_the_policies_wording(question: str, word: str, stands_for: str) -> None:
