@@ -95,7 +95,7 @@ def pick_sentences(
     pool: list[_Candidate] = []
     heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
-        for i, (sentence, heading, line, item) in enumerate(_under_headings(hit.clause.text)):
+        for i, (sentence, heading, line, item, row) in enumerate(_under_headings(hit.clause.text)):
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
                 if heading not in heading_tokens:
@@ -103,7 +103,7 @@ def pick_sentences(
                 # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
                 about = tokens | heading_tokens[heading]
                 score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
-                pool.append(_Candidate(score, rank, i, sentence, about, heading, line, item))
+                pool.append(_Candidate(score, rank, i, sentence, about, heading, line, item, row))
     pool.sort(key=lambda c: -c.score)
     if not pool or pool[0].score <= 0:
         return []
@@ -118,6 +118,7 @@ def pick_sentences(
             break
         if _fits(candidate, chosen, budget):
             chosen.append(candidate)
+    _add_named_rows(question, chosen, pool, budget)
     if _ASKS_LIST.search(question):
         _complete_lists(chosen, pool, budget)
     chosen.sort(key=lambda c: (c.rank, c.index))
@@ -153,6 +154,35 @@ class _Candidate:
     heading: str = ""  # the heading line it sits under, shown before it when no sentence says it
     line: int = 0  # of the clause text it is on
     item: bool = False  # on a numbered line beside its siblings: an item of a list
+    row: bool = False  # a row of a table (its cells separated by tabs)
+
+
+MAX_NAMED_ROWS = 3  # table rows a question may pick by naming their first cell
+
+
+def _add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidate], budget: int) -> None:
+    """Add the table rows whose first cell the question names, each table with its header row.
+
+    "安阳市的企业能享受吗" is answered by the row "安阳市 15376 16755 2115 1.8 0" of the cited
+    降幅表, which shares no other word with the question; the header says what its numbers are.
+    The other rows of such a table are left out.
+    """
+    named = sorted((c for c in pool if c.row and _names_cell(question, c.text.split("\t")[0].strip())),
+                   key=lambda c: (c.rank, c.index))[:MAX_NAMED_ROWS]
+    headers = {row.rank: min((c for c in pool if c.rank == row.rank and c.row), key=lambda c: c.index) for row in named}
+    # the other rows of those tables were picked for their figures, not for being asked about
+    chosen[:] = [c for c in chosen if not (c.row and c.rank in headers) or c in named or c is headers[c.rank]]
+    for row in named:
+        for candidate in (headers[row.rank], row):
+            if candidate not in chosen and _fits(candidate, chosen, budget, repeats=True):
+                chosen.append(candidate)
+
+
+def _names_cell(question: str, cell: str) -> bool:
+    """Whether the question names a table's first cell: "安阳市", or "安阳" for it."""
+    if len(cell) < 2 or re.search(r"\d", cell):
+        return False
+    return cell in question or (len(cell) >= 3 and cell[-1] in "省市县区" and cell[:-1] in question)
 
 
 def _complete_lists(chosen: list[_Candidate], pool: list[_Candidate], budget: int) -> None:
@@ -182,10 +212,10 @@ def _complete_lists(chosen: list[_Candidate], pool: list[_Candidate], budget: in
 
 def _breaks(chosen: list[_Candidate]) -> tuple[bool, ...]:
     """Per chosen sentence (of one clause, in order), whether it starts a line of its own: a list
-    item on a new line, or the first sentence of the line after one."""
+    item or table row on a new line, or the first sentence of the line after one."""
     out: list[bool] = []
     for before, c in zip([None, *chosen[:-1]], chosen, strict=True):
-        out.append(before is not None and c.line != before.line and (c.item or before.item))
+        out.append(before is not None and c.line != before.line and (c.item or c.row or before.item or before.row))
     return tuple(out)
 
 
@@ -204,9 +234,9 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int, repeats:
     return True
 
 
-def _under_headings(text: str) -> list[tuple[str, str, int, bool]]:
+def _under_headings(text: str) -> list[tuple[str, str, int, bool, bool]]:
     """The clause's sentences, each with the heading line it sits under ("" when none), the number
-    of its line, and whether that line is an item of a numbered list.
+    of its line, whether that line is an item of a numbered list, and whether it is a table row.
 
     A heading line is numbered, short, states no figure and ends no sentence ("（1）战略性新兴产业
     领域内规模以上企业认定为高新技术企业奖励", "(五) 加大政府采购支持中小企业力度。"), and is followed by
@@ -218,7 +248,7 @@ def _under_headings(text: str) -> list[tuple[str, str, int, bool]]:
     lines = [x.strip() for x in text.split("\n") if x.strip()]
     markers = [heading_marker(line) for line in lines]
     ranks = [found[0] if found else None for found in markers]
-    out: list[tuple[str, str, int, bool]] = []
+    out: list[tuple[str, str, int, bool, bool]] = []
     heading, heading_rank = "", 99
     for i, (line, found) in enumerate(zip(lines, markers, strict=True)):
         if found and found[0] <= heading_rank:
@@ -228,7 +258,7 @@ def _under_headings(text: str) -> list[tuple[str, str, int, bool]]:
         else:
             item = found is not None and _NUMBERED_RANKS[0] <= found[0] <= _NUMBERED_RANKS[1] and (
                 (i and ranks[i - 1] == found[0]) or (i + 1 < len(lines) and ranks[i + 1] == found[0]))
-            out.extend((sentence, heading, i, bool(item)) for sentence in _sentences(line))
+            out.extend((sentence, heading, i, bool(item), "\t" in line) for sentence in _sentences(line))
     return out
 
 

@@ -124,3 +124,20 @@ def test_numbered_paragraphs_are_not_completed_as_a_list() -> None:
              "应及时报告科技主管部门，并做好相关资金保全处理。\n3. 本政策与其他财政政策不重复享受。")
     chosen = _sentences("申报主体要提交哪些承诺书？", [_hit(rules)])
     assert not any("跟踪服务" in s for s in chosen)
+
+
+RATES = ("附件 2022年工伤保险费率降幅表\n项目\t可支付月数\t2022年费率下调比例\n郑州市\t78.6\t50%\n"
+         "开封市\t21.7\t20%\n安阳市\t1.8\t0\n鹤壁市\t30.2\t50%")
+
+
+def test_a_table_row_the_question_names_comes_with_the_header_row() -> None:
+    extracts = pick_sentences("安阳市的企业今年工伤保险费率能下调吗？", [_hit(RATES)], 600)
+    chosen = [s for ex in extracts for s in ex.sentences]
+    assert "项目\t可支付月数\t2022年费率下调比例" in chosen
+    assert "安阳市\t1.8\t0" in chosen
+    assert not any(s.startswith(("郑州市", "鹤壁市")) for s in chosen)
+
+
+def test_a_city_named_without_its_suffix_still_picks_its_row() -> None:
+    chosen = _sentences("安阳的企业工伤保险费率下调比例是多少？", [_hit(RATES)])
+    assert "安阳市\t1.8\t0" in chosen
