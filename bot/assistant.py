@@ -158,7 +158,7 @@ class Assistant:
         reason = self._out_of_scope(question)
         hits = [] if reason else self._retrieve(question, filters)
         cited = cover_parts(question, select_hits(hits, threshold), hits, threshold, self.kb.idf)
-        relevant = bool(cited) and max(h.coverage for h in cited) >= threshold
+        relevant = bool(cited) and cited[0].coverage >= threshold
         levels = levels_named(question) if relevant and not reason and not (filters and filters.level) else []
         if levels:
             by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}

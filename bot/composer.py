@@ -10,23 +10,15 @@ from retrieval.types import Hit
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
 
 
-SIDE_COVERAGE_RATIO = 0.75  # of the threshold: a clause cited beside one that passes it needs this much
-
-
 def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
-    """The hits worth citing, in rank order: close to the best one in score and coverage.
-
-    The question counts as answered when one of them reaches the relevance threshold (the caller
-    checks); the others need SIDE_COVERAGE_RATIO of it. The best-ranked clause is not dropped for
-    covering a little less of the question than a lower one: "一个月里什么时候报、县里市里怎么走"
-    is answered by the 申报机制 clause ranked first, at a coverage of 0.33.
-    """
+    """The hits worth citing: close to the best one, and above the relevance threshold."""
     if not hits:
         return []
     top = hits[0]
-    best = max(h.coverage for h in hits)
-    floor = max(SIDE_COVERAGE_RATIO * threshold, 0.6 * top.coverage, 0.6 * best)
-    keep = [h for h in hits if h.coverage >= floor and h.score >= top.score * 0.7]
+    keep = [
+        h for h in hits
+        if h.coverage >= max(threshold, top.coverage * 0.6) and h.score >= top.score * 0.7
+    ]
     return (keep or [top])[:limit]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.composer import compose, cover_parts, select_hits
+from bot.composer import compose, cover_parts
 from retrieval.types import Clause, Hit
 
 TARGET = Hit(Clause(text="2022年全省“小升规”目标：安阳 100 家、鹤壁 50 家。", title="促进小微工业企业上规模实施方案",
@@ -33,11 +33,3 @@ def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() 
     text, citations = compose("满负荷生产奖励要交哪些材料？", [Hit(clause, score=1.0, coverage=0.8)], 600, {})
     assert text.splitlines()[1:] == ["申报材料清单", "1. 营业执照复印件", "2. 诚信承诺书[1]"]
     assert [c.n for c in citations] == [1]
-
-
-def test_the_best_ranked_clause_is_cited_beside_the_one_that_passes_the_threshold() -> None:
-    first = Hit(Clause(text="每月5日前，拟申报企业将材料上报至系统平台。", title="绩效分级通知", source="t.txt"),
-                score=1.25, coverage=0.33)
-    passes = Hit(Clause(text="组织各县（市、区）调研摸底。", title="绩效分级通知", source="t.txt"), score=1.03, coverage=0.42)
-    far = Hit(Clause(text="加大宣传力度。", title="绩效分级通知", source="t.txt"), score=1.0, coverage=0.2)
-    assert select_hits([first, passes, far], 0.4) == [first, passes]
