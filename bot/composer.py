@@ -102,23 +102,26 @@ def _cited_lines(ex: Extract, n: int) -> list[str]:
     """The extract's sentences with its marker at the end of each run.
 
     A heading to show starts a line of its own, unmarked, and ends the run before it. An item of a
-    numbered list ("2. 在统计局规上企业库截图"), and the line after one, start a line of their own too,
-    unmarked unless they end a run, so that a list reads as one and its marker cites it whole.
+    numbered list ("2. 在统计局规上企业库截图") or a table row, and the line after one, start a line of
+    their own too. Such a line goes without a marker only when it is a whole item or row copied
+    verbatim; the marker at the end of the list cites it with the rest.
     """
     count = len(ex.sentences)
     headings = ex.headings or ("",) * count
     breaks = ex.breaks or (False,) * count
+    whole = ex.whole or (False,) * count
     lines: list[str] = []
-    current = ""
-    for sentence, heading, new_line in zip(ex.sentences, headings, breaks, strict=True):
+    current, verbatim = "", False
+    for sentence, heading, new_line, ends_whole in zip(ex.sentences, headings, breaks, whole, strict=True):
         if heading:
             if current:
                 lines.append(f"{current}[{n}]")
             lines.append(heading)
             current = ""
         elif new_line and current:
-            lines.append(current)
+            lines.append(current if verbatim else f"{current}[{n}]")
             current = ""
         current += sentence
+        verbatim = ends_whole
     lines.append(f"{current}[{n}]")
     return lines

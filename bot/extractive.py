@@ -10,6 +10,7 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from bot.lists import add_named_rows, complete_lists, layout
 from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, tokenize
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
@@ -56,7 +57,6 @@ _PART = re.compile(r"[？?；;]")
 _ASKS_LIST = re.compile(r"哪些|哪几|有什么(?:材料|资料|条件|要求)|清单")
 _NUMBERED_RANKS = (1, 8)  # retrieval.chunker's ranks of numbered markers, 第X章 to ①
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-MAX_ITEM_CHARS = 60  # a list whose items are longer is numbered paragraphs, not a list to show whole
 MAX_HEADING_CHARS = 34  # longer numbered lines are wrapped sentences more often than headings
 _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
@@ -72,7 +72,8 @@ class Extract:
     hit: Hit
     sentences: tuple[str, ...]
     headings: tuple[str, ...] = ()  # per sentence: the heading line to show on its own above it, or ""
-    breaks: tuple[bool, ...] = ()  # per sentence: starts a line of its own (an item of a list, or after one)
+    breaks: tuple[bool, ...] = ()  # per sentence: starts a line of its own (a list item or table row, or after one)
+    whole: tuple[bool, ...] = ()  # per sentence: ends a whole item or row line, copied verbatim (needs no marker)
 
 
 def intents(question: str) -> list[str]:
@@ -93,9 +94,11 @@ def pick_sentences(
     weights = word_weights(question, idf)
     wanted = intents(question)
     pool: list[_Candidate] = []
+    sizes: dict[tuple[int, int], int] = {}  # (rank, line) -> sentences on that line of that clause
     heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
         for i, (sentence, heading, line, item, row) in enumerate(_under_headings(hit.clause.text)):
+            sizes[(rank, line)] = sizes.get((rank, line), 0) + 1
             if len(sentence) >= 4:
                 tokens = frozenset(tokenize(sentence))
                 if heading not in heading_tokens:
@@ -118,14 +121,20 @@ def pick_sentences(
             break
         if _fits(candidate, chosen, budget):
             chosen.append(candidate)
-    _add_named_rows(question, chosen, pool, budget)
+    def fits(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
+        return _fits(candidate, chosen, budget, repeats=True)  # two lists may both start "1. 营业执照复印件"
+
+    add_named_rows(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
-        _complete_lists(chosen, pool, budget)
+        complete_lists(chosen, pool, fits)
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
         mine = [c for c in chosen if c.rank == rank]
-        extracts.append(Extract(hits[rank], tuple(_trim(c.text) for c in mine), _headings(mine), _breaks(mine)))
+        texts = tuple(_trim(c.text) for c in mine)
+        breaks, whole = layout(mine, sizes)
+        whole = tuple(w and text == c.text for w, text, c in zip(whole, texts, mine, strict=True))
+        extracts.append(Extract(hits[rank], texts, _headings(mine), breaks, whole))
     return extracts
 
 
@@ -155,68 +164,6 @@ class _Candidate:
     line: int = 0  # of the clause text it is on
     item: bool = False  # on a numbered line beside its siblings: an item of a list
     row: bool = False  # a row of a table (its cells separated by tabs)
-
-
-MAX_NAMED_ROWS = 3  # table rows a question may pick by naming their first cell
-
-
-def _add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidate], budget: int) -> None:
-    """Add the table rows whose first cell the question names, each table with its header row.
-
-    "安阳市的企业能享受吗" is answered by the row "安阳市 15376 16755 2115 1.8 0" of the cited
-    降幅表, which shares no other word with the question; the header says what its numbers are.
-    The other rows of such a table are left out.
-    """
-    named = sorted((c for c in pool if c.row and _names_cell(question, c.text.split("\t")[0].strip())),
-                   key=lambda c: (c.rank, c.index))[:MAX_NAMED_ROWS]
-    headers = {row.rank: min((c for c in pool if c.rank == row.rank and c.row), key=lambda c: c.index) for row in named}
-    # the other rows of those tables were picked for their figures, not for being asked about
-    chosen[:] = [c for c in chosen if not (c.row and c.rank in headers) or c in named or c is headers[c.rank]]
-    for row in named:
-        for candidate in (headers[row.rank], row):
-            if candidate not in chosen and _fits(candidate, chosen, budget, repeats=True):
-                chosen.append(candidate)
-
-
-def _names_cell(question: str, cell: str) -> bool:
-    """Whether the question names a table's first cell: "安阳市", or "安阳" for it."""
-    if len(cell) < 2 or re.search(r"\d", cell):
-        return False
-    return cell in question or (len(cell) >= 3 and cell[-1] in "省市县区" and cell[:-1] in question)
-
-
-def _complete_lists(chosen: list[_Candidate], pool: list[_Candidate], budget: int) -> None:
-    """Add the other items of each list a chosen item belongs to, in order, and the short line that
-    introduces the list ("一、申报10万元材料清单"), within the budget.
-
-    "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书", not the items that
-    happen to share its words. Only lists of short items (lines of at most MAX_ITEM_CHARS) are
-    completed: numbered paragraphs (附则 1. … 2. …) are not a list to show whole. The six-sentence
-    limit does not count list items, and an item that another list repeats (two lists that both
-    start "1. 营业执照复印件") is shown in both.
-    """
-    for item in [c for c in chosen if c.item]:
-        mine = sorted((c for c in pool if c.rank == item.rank), key=lambda c: c.index)
-        siblings = [c for c in mine if c.item and c.heading == item.heading]
-        lines: dict[int, int] = {}
-        for c in siblings:
-            lines[c.line] = lines.get(c.line, 0) + len(c.text)
-        if max(lines.values()) > MAX_ITEM_CHARS:
-            continue
-        before = [c for c in mine if c.line == siblings[0].line - 1]
-        intro = before if before and not before[0].item and sum(len(c.text) for c in before) <= MAX_HEADING_CHARS else []
-        for candidate in intro + siblings:
-            if candidate not in chosen and _fits(candidate, chosen, budget, repeats=True):
-                chosen.append(candidate)
-
-
-def _breaks(chosen: list[_Candidate]) -> tuple[bool, ...]:
-    """Per chosen sentence (of one clause, in order), whether it starts a line of its own: a list
-    item or table row on a new line, or the first sentence of the line after one."""
-    out: list[bool] = []
-    for before, c in zip([None, *chosen[:-1]], chosen, strict=True):
-        out.append(before is not None and c.line != before.line and (c.item or c.row or before.item or before.row))
-    return tuple(out)
 
 
 def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int, repeats: bool = False) -> bool:
@@ -256,10 +203,22 @@ def _under_headings(text: str) -> list[tuple[str, str, int, bool, bool]]:
         if found and i + 1 < len(lines) and _is_heading(line, *found, ranks[i - 1] if i else None, ranks[i + 1]):
             heading, heading_rank = line, found[0]
         else:
-            item = found is not None and _NUMBERED_RANKS[0] <= found[0] <= _NUMBERED_RANKS[1] and (
-                (i and ranks[i - 1] == found[0]) or (i + 1 < len(lines) and ranks[i + 1] == found[0]))
+            item = found is not None and _NUMBERED_RANKS[0] <= found[0] <= _NUMBERED_RANKS[1] and _has_sibling(ranks, i)
             out.extend((sentence, heading, i, bool(item), "\t" in line) for sentence in _sentences(line))
     return out
+
+
+def _has_sibling(ranks: list[int | None], i: int) -> bool:
+    """Whether line ``i`` has a line of its rank next to it, deeper lines between them skipped: in
+    "2. 近3年财务报表：（1）…（2）… 3. 诚信承诺书", "3." is an item beside "2."."""
+    rank = ranks[i]
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(ranks) and ranks[j] is not None and ranks[j] > rank:  # type: ignore[operator]
+            j += step
+        if 0 <= j < len(ranks) and ranks[j] == rank:
+            return True
+    return False
 
 
 def _is_heading(line: str, rank: int, marker: re.Match[str], before: int | None, after: int | None) -> bool:

@@ -1,0 +1,75 @@
+"""Lists and tables in an answer: whole lists, named rows with their header, verbatim lines."""
+
+from __future__ import annotations
+
+import re
+
+from bot.composer import compose
+from retrieval.types import Clause, Hit
+
+MARKER = re.compile(r"\[\d+\]")
+
+
+def _answer(question: str, text: str) -> list[str]:
+    hit = Hit(Clause(text=text, title="政策", source="t.txt"), score=1.0, coverage=0.8)
+    answer, _ = compose(question, [hit], 600, {})
+    return answer.splitlines()[1:]  # after the line naming the policy
+
+
+def _check_lines(body: list[str], text: str) -> None:
+    """Unmarked lines are whole lines of the clause; marked ones are made of its sentences."""
+    lines = {line.strip() for line in text.splitlines()}
+    for line in body:
+        if not MARKER.search(line):
+            assert line in lines, line
+        else:
+            for piece in (p for p in re.split(r"(?<=[。；！？：])", MARKER.sub("", line)) if p):
+                assert piece in text, piece
+
+
+def test_text_before_a_list_keeps_its_marker() -> None:
+    text = ("企业首次上规入统的，奖励10万元。奖励资金由市财政承担。企业应按时申报。\n申报时提交以下材料：\n"
+            "1. 营业执照复印件\n2. 诚信承诺书")
+    body = _answer("首次上规入统奖励多少，要交哪些材料？", text)
+    assert any("10万元" in line and MARKER.search(line) for line in body)
+    _check_lines(body, text)
+
+
+def test_each_list_is_completed_under_its_own_introducing_line() -> None:
+    text = ("首次上规入统企业申报材料：\n1. 营业执照复印件\n2. 诚信承诺书\n年产值增长20%以上的，另附：\n"
+            "1. 上年度审计报告\n2. 电费缴费凭证")
+    body = _answer("首次上规入统申报要交营业执照等哪些材料？", text)
+    assert [MARKER.sub("", line) for line in body][:3] == ["首次上规入统企业申报材料：", "1. 营业执照复印件", "2. 诚信承诺书"]
+    if any("审计报告" in line for line in body):  # the second list, if shown, keeps its own condition
+        assert any(line.startswith("年产值增长20%以上的，另附：") for line in body)
+    _check_lines(body, text)
+
+
+def test_an_item_after_a_nested_list_is_still_an_item_of_the_list() -> None:
+    text = "申报材料：\n1. 营业执照复印件\n2. 近3年财务报表：\n（1）资产负债表\n（2）利润表\n3. 诚信承诺书"
+    body = _answer("要交哪些材料？", text)
+    assert "3. 诚信承诺书[1]" in body
+    _check_lines(body, text)
+
+
+RATES = "附件 降幅表\n地区\t可支付月数\t2022年费率下调比例\n郑州市\t78.6\t50%\n开封市\t21.7\t20%\n安阳市\t1.8\t0"
+
+
+def test_naming_the_header_cell_names_no_row() -> None:
+    body = _answer("哪些地区工伤保险费率下调50%？", RATES)
+    assert any(line.startswith("郑州市") for line in body)  # the rows chosen for their figures stay
+    _check_lines(body, RATES)
+
+
+def test_a_named_row_comes_under_the_header_of_its_own_table() -> None:
+    text = "表一 目标\n地区\t目标（家）\n安阳市\t10\n表二 奖励\n项目\t金额（万元）\n郑州市\t20\n安阳市\t30"
+    body = [MARKER.sub("", line) for line in _answer("安阳的奖励金额是多少万元？", text)]
+    assert body.index("项目\t金额（万元）") < body.index("安阳市\t30")
+    assert "郑州市\t20" not in body
+
+
+def test_only_a_city_or_county_is_named_without_its_suffix() -> None:
+    text = "项目\t金额\n高新区\t10万元\n安阳市\t8万元\n鹤壁市\t6万元"
+    body = [MARKER.sub("", line) for line in _answer("高新技术企业在安阳奖励多少？", text)]
+    assert "安阳市\t8万元" in body
+    assert "高新区\t10万元" not in body  # "高新" in 高新技术 does not name 高新区
