@@ -157,12 +157,15 @@ class Assistant:
         threshold = self.settings.refusal_threshold
         reason = self._out_of_scope(question)
         hits = [] if reason else self._retrieve(question, filters)
-        cited = cover_parts(question, select_hits(hits, threshold), hits, threshold, self.kb.idf)
+        cited = select_hits(hits, threshold)
+        # relevance is judged on the whole question's best clause, before a compared level's own
+        # clause (which answers only its part, at a lower coverage) may take the place of one
         relevant = bool(cited) and cited[0].coverage >= threshold
         levels = levels_named(question) if relevant and not reason and not (filters and filters.level) else []
         if levels:
             by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}
             cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
+        cited = cover_parts(question, cited, hits, threshold, self.kb.idf)
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
         if reason or not relevant:

@@ -25,7 +25,8 @@ GRANTS = re.compile(
     r"(?:给予|奖励|补贴|补助|奖补|贴息|减免|免征|减半|返还).{0,40}?\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％)"
     r"|\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％).{0,12}?(?:奖励|补贴|补助|奖补|贴息)"
 )
-ASKS_DEFINITION = re.compile(r"怎么(?:才)?算|才算|什么是|什么叫|是指什么|指什么|指的是|是什么意思|如何界定|怎么界定|怎么认定为")
+# "怎么才算满负荷" asks what a term means; "稳岗返还怎么算" asks how a sum is worked out, and is not here
+ASKS_DEFINITION = re.compile(r"才算|算不算|什么是|什么叫|指什么|指的是|是什么意思|如何界定|怎么界定|怎么认定为")
 # a sentence that defines a term
 DEFINES = re.compile(r"是指|指的是|系指|界定为|定义为")
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -57,7 +58,8 @@ def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> lis
     A clause leads when one of its sentences grants a sum or share and names at least
     MIN_GRANTING_SHARE of the question's words (IDF-weighted; an abbreviation counts when its full
     form is there), so an award for something else under the same heading earns nothing; and when
-    its score is within MIN_SCORE_RATIO of the best one.
+    its score is within MIN_SCORE_RATIO of the best one. A short sentence just before counts with
+    the sentence (see _with_short_lead).
     """
     return _saying_first(question, hits, idf, GRANTS)
 

@@ -27,12 +27,15 @@ def test_a_question_names_levels_side_by_side() -> None:
     assert levels_named("省里和市里分别有哪些上市奖补？") == ["省", "市"]
     assert levels_named("省财政按阶段能给多少补助？真上市了市里再奖多少？") == ["省", "市"]
     assert levels_named("河南省里文件和安阳市的政策分别是多少？") == ["省", "市"]
+    assert levels_named("河南省和安阳市分别奖多少？") == ["省", "市"]
 
 
 def test_a_rank_before_a_title_or_a_single_level_is_no_comparison() -> None:
     assert levels_named("我们想申报省级专精特新中小企业，市里有什么奖励？") == []
     assert levels_named("国家级专精特新小巨人，河南省按投资额补多少比例？") == []
     assert levels_named("省里对高企奖励多少？") == []
+    assert levels_named("企业上市和挂牌，省里分别奖多少？") == []  # 上市 names no city
+    assert levels_named("城市里的企业和省里的企业有啥区别") == []
 
 
 def test_each_level_gets_its_clause_that_grants_a_sum_about_its_part() -> None:

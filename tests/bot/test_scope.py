@@ -28,6 +28,11 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "我们能拿到多少奖励？",
         "首次认定高新技术企业的奖励什么时候发放？",
         "湖南永兴县作为有色金属资源综合循环利用产业重点县，拿了多少奖励资金？",
+        "首次认定奖励是一次性发放吗？",
+        "奖励资金分三年拨付吗？",
+        "贴息贷款由银行发放吗？",
+        "企业拿到认定证书没有满一年能申请吗？",
+        "收到的补贴资金没有用完要退回吗？",
     ],
 )
 def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
