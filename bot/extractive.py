@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.lists import add_named_rows, complete_lists, layout
 from retrieval.chunker import heading_marker
@@ -181,7 +182,17 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int, repeats:
     return True
 
 
-def _under_headings(text: str) -> list[tuple[str, str, int, bool, bool]]:
+class _Piece(NamedTuple):
+    """A sentence of a clause and where it stands."""
+
+    sentence: str
+    heading: str  # the heading line it sits under, "" when none
+    line: int  # the clause line it is on
+    item: bool  # that line is an item of a numbered list
+    row: bool  # that line is a table row
+
+
+def _under_headings(text: str) -> list[_Piece]:
     """The clause's sentences, each with the heading line it sits under ("" when none), the number
     of its line, whether that line is an item of a numbered list, and whether it is a table row.
 
@@ -195,7 +206,7 @@ def _under_headings(text: str) -> list[tuple[str, str, int, bool, bool]]:
     lines = [x.strip() for x in text.split("\n") if x.strip()]
     markers = [heading_marker(line) for line in lines]
     ranks = [found[0] if found else None for found in markers]
-    out: list[tuple[str, str, int, bool, bool]] = []
+    out: list[_Piece] = []
     heading, heading_rank = "", 99
     for i, (line, found) in enumerate(zip(lines, markers, strict=True)):
         if found and found[0] <= heading_rank:
@@ -204,7 +215,7 @@ def _under_headings(text: str) -> list[tuple[str, str, int, bool, bool]]:
             heading, heading_rank = line, found[0]
         else:
             item = found is not None and _NUMBERED_RANKS[0] <= found[0] <= _NUMBERED_RANKS[1] and _has_sibling(ranks, i)
-            out.extend((sentence, heading, i, bool(item), "\t" in line) for sentence in _sentences(line))
+            out.extend(_Piece(sentence, heading, i, bool(item), "\t" in line) for sentence in _sentences(line))
     return out
 
 

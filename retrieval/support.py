@@ -40,16 +40,23 @@ MIN_SCORE_RATIO = 0.8  # of the best score: a granting clause much weaker than t
 
 def leading_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
     """The hits reordered for a question that asks for support or for a definition; else as they are."""
-    if ASKS_SUPPORT.search(question):
-        return granting_first(question, hits, idf)
-    if ASKS_DEFINITION.search(question):
-        return _saying_first(question, hits, idf, DEFINES)
-    return hits
+    says = _what_leads(question)
+    return hits if says is None else _saying_first(question, hits, idf, says)
 
 
 def asks_to_reorder(question: str) -> bool:
     """Whether leading_first may reorder the hits, so that search draws them from POOL candidates."""
-    return ASKS_SUPPORT.search(question) is not None or ASKS_DEFINITION.search(question) is not None
+    return _what_leads(question) is not None
+
+
+def _what_leads(question: str) -> re.Pattern[str] | None:
+    """The kind of sentence whose clauses lead for this question: one granting support, one
+    defining a term, or none."""
+    if ASKS_SUPPORT.search(question):
+        return GRANTS
+    if ASKS_DEFINITION.search(question):
+        return DEFINES
+    return None
 
 
 def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
