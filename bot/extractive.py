@@ -95,12 +95,12 @@ def pick_sentences(
     weights = word_weights(question, idf)
     wanted = intents(question)
     pool: list[_Candidate] = []
-    sizes: dict[tuple[int, int], int] = {}  # (rank, line) -> sentences on that line of that clause
+    line_texts: dict[tuple[int, int], str] = {}  # (rank, line) -> that line of that clause
     heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
+        line_texts.update(((rank, n), line) for n, line in enumerate(_lines(hit.clause.text)))
         for i, (sentence, heading, line, item, row) in enumerate(_under_headings(hit.clause.text)):
-            sizes[(rank, line)] = sizes.get((rank, line), 0) + 1
-            if len(sentence) >= 4:
+            if len(sentence) >= 4 or item:  # a short item ("②税单") still belongs to its list
                 tokens = frozenset(tokenize(sentence))
                 if heading not in heading_tokens:
                     heading_tokens[heading] = frozenset(tokenize(heading))
@@ -122,6 +122,7 @@ def pick_sentences(
             break
         if _fits(candidate, chosen, budget):
             chosen.append(candidate)
+
     def fits(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
         return _fits(candidate, chosen, budget, repeats=True)  # two lists may both start "1. 营业执照复印件"
 
@@ -133,8 +134,7 @@ def pick_sentences(
     for rank in dict.fromkeys(c.rank for c in chosen):
         mine = [c for c in chosen if c.rank == rank]
         texts = tuple(_trim(c.text) for c in mine)
-        breaks, whole = layout(mine, sizes)
-        whole = tuple(w and text == c.text for w, text, c in zip(whole, texts, mine, strict=True))
+        breaks, whole = layout(mine, texts, line_texts)
         extracts.append(Extract(hits[rank], texts, _headings(mine), breaks, whole))
     return extracts
 
@@ -182,6 +182,11 @@ def _fits(candidate: _Candidate, chosen: list[_Candidate], budget: int, repeats:
     return True
 
 
+def _lines(text: str) -> list[str]:
+    """The clause's non-blank lines, stripped; a sentence's ``line`` numbers them."""
+    return [x.strip() for x in text.split("\n") if x.strip()]
+
+
 class _Piece(NamedTuple):
     """A sentence of a clause and where it stands."""
 
@@ -203,7 +208,7 @@ def _under_headings(text: str) -> list[_Piece]:
     shown above the chosen sentences under it; it stops applying at the next line numbered at its rank
     or above.
     """
-    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    lines = _lines(text)
     markers = [heading_marker(line) for line in lines]
     ranks = [found[0] if found else None for found in markers]
     out: list[_Piece] = []

@@ -26,32 +26,32 @@ Fits = Callable[["_Candidate", list["_Candidate"]], bool]
 
 
 def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:
-    """Add the other items of each list a chosen item belongs to, in order, and its introducing line.
+    """Add the rest of each list a chosen item (or its introducing line) belongs to, in order.
 
-    "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书", not the items that
-    happen to share its words. A list is a run of item lines with nothing else between them (a
-    second list under another introducing line is another list). Only lists of short items (lines
-    of at most MAX_ITEM_CHARS) are completed: numbered paragraphs (附则 1. … 2. …) are not a list to
-    show whole. Items are added in order until one does not fit, so no item in the middle is left out.
+    "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书" under the line that
+    introduces it, not the items that happen to share its words. A list is a run of item lines with
+    nothing else between them (a second list under another introducing line is another list). Only
+    lists of short items (lines of at most MAX_ITEM_CHARS) are completed: numbered paragraphs
+    (附则 1. … 2. …) are not a list to show whole. A list that does not fit the budget whole is left
+    as the sentences chosen for their words.
     """
+    items = [c for c in pool if c.item]
+    starts = [c for c in chosen if c.item]
+    starts += [i for c in chosen if not (c.item or c.row) and len(c.text) <= MAX_INTRO_CHARS
+               for i in items if i.rank == c.rank and i.line == c.line + 1][:1]
     done: set[tuple[int, int]] = set()
-    for item in [c for c in chosen if c.item]:
-        mine = sorted((c for c in pool if c.rank == item.rank), key=lambda c: c.index)
-        run = _run({c.line for c in mine if c.item and c.heading == item.heading}, item.line)
-        if (item.rank, min(run)) in done:
+    for start in starts:
+        mine = sorted((c for c in pool if c.rank == start.rank), key=lambda c: c.index)
+        run = _run({c.line for c in mine if c.item and c.heading == start.heading}, start.line)
+        if (start.rank, run.start) in done:
             continue
-        done.add((item.rank, min(run)))
+        done.add((start.rank, run.start))
         members = [c for c in mine if c.item and c.line in run]
         if max(sum(len(c.text) for c in members if c.line == line) for line in run) > MAX_ITEM_CHARS:
             continue
-        before = [c for c in mine if c.line == min(run) - 1]
-        intro = before if before and sum(len(c.text) for c in before) <= MAX_INTRO_CHARS else []
-        for candidate in intro + members:
-            if candidate in chosen:
-                continue
-            if not fits(candidate, chosen):
-                break
-            chosen.append(candidate)
+        before = [c for c in mine if c.line == run.start - 1]
+        intro = before if before and not (before[0].item or before[0].row) and sum(len(c.text) for c in before) <= MAX_INTRO_CHARS else []
+        _add_all([c for c in intro + members if c not in chosen], chosen, fits)
 
 
 def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:
@@ -60,44 +60,36 @@ def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidat
     "安阳市的企业能享受吗" is answered by the row "安阳市 15376 16755 2115 1.8 0" of the cited
     降幅表, which shares no other word with the question; the header says what its numbers are.
     The other rows of such a table, picked for their figures, are left out. A table is a run of
-    row lines; its first row is its header, which names nothing.
+    row lines; its first line is its header, which names nothing.
     """
-    table_of: dict[int, tuple[int, int]] = {}  # id of a row -> (rank, first line of its table)
-    headers: dict[tuple[int, int], _Candidate] = {}  # table -> its header row
-    named: list[_Candidate] = []
+    table_of: dict[tuple[int, int], tuple[int, int]] = {}  # (rank, row line) -> (rank, header line)
+    named: list[tuple[int, int]] = []  # (rank, row line)
     for rank in sorted({c.rank for c in pool if c.row}):
         rows = sorted((c for c in pool if c.rank == rank and c.row), key=lambda c: c.index)
         lines = {c.line for c in rows}
         for row in rows:
-            table = table_of[id(row)] = (rank, min(_run(lines, row.line)))
-            if table not in headers:
-                headers[table] = row
-            elif _names_cell(question, row.text.split("\t")[0].strip()):
-                named.append(row)
+            key = (rank, row.line)
+            if key in table_of:
+                continue  # a later sentence of a row already seen
+            table_of[key] = (rank, _run(lines, row.line).start)
+            if table_of[key] != key and _names_cell(question, row.text.split("\t")[0].strip()):
+                named.append(key)
     named = named[:MAX_NAMED_ROWS]
-    asked = {table_of[id(row)] for row in named}
-    keep = {id(c) for c in named} | {id(headers[table]) for table in asked}
-    chosen[:] = [c for c in chosen if not c.row or table_of[id(c)] not in asked or id(c) in keep]
-    for row in named:
-        header = headers[table_of[id(row)]]
-        if row in chosen:
-            continue
-        added = header not in chosen
-        if added:
-            if not fits(header, chosen):
-                continue
-            chosen.append(header)
-        if fits(row, chosen):
-            chosen.append(row)
-        elif added:
-            chosen.remove(header)
+    asked = {table_of[key] for key in named}
+    shown = set(named) | asked  # the named rows and their headers
+    chosen[:] = [c for c in chosen if not c.row or table_of[(c.rank, c.line)] not in asked or (c.rank, c.line) in shown]
+    for key in named:
+        header_and_row = (table_of[key], key)
+        _add_all([c for c in pool if (c.rank, c.line) in header_and_row and c not in chosen], chosen, fits)
 
 
-def layout(chosen: list[_Candidate], sizes: dict[tuple[int, int], int]) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
-    """Per chosen sentence of one clause (in order): whether it starts a line of its own (a list item
-    or table row, or the line after one), and whether it ends a run that is one whole line of the
-    clause (every sentence of it chosen; ``sizes``: (rank, line) -> sentences on it), copied
-    verbatim, so that it may stand without a marker.
+def layout(
+    chosen: list[_Candidate], texts: tuple[str, ...], line_texts: dict[tuple[int, int], str]
+) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Per chosen sentence of one clause (in order, shown as ``texts``): whether it starts a line
+    of its own (a list item or table row, or the line after one), and whether it ends a run that
+    is one whole line of the clause (``line_texts``: (rank, line) -> the line), copied verbatim, so
+    that it may stand without a marker.
     """
     breaks: list[bool] = []
     for i, c in enumerate(chosen):
@@ -107,8 +99,21 @@ def layout(chosen: list[_Candidate], sizes: dict[tuple[int, int], int]) -> tuple
     for i, c in enumerate(chosen):
         mine = [j for j, x in enumerate(chosen) if x.line == c.line]
         starts_run = mine[0] == 0 or breaks[mine[0]]
-        whole.append(i == mine[-1] and starts_run and len(mine) == sizes[(c.rank, c.line)])
+        shown = "".join(texts[j] for j in mine)
+        whole.append(i == mine[-1] and starts_run and shown == line_texts[(c.rank, c.line)])
     return tuple(breaks), tuple(whole)
+
+
+def _add_all(candidates: list[_Candidate], chosen: list[_Candidate], fits: Fits) -> None:
+    """Add every one of ``candidates`` in order, or none when they do not all fit."""
+    added: list[_Candidate] = []
+    for candidate in candidates:
+        if not fits(candidate, chosen):
+            for done in added:
+                chosen.remove(done)
+            return
+        chosen.append(candidate)
+        added.append(candidate)
 
 
 def _run(lines: set[int], line: int) -> range:

@@ -15,6 +15,9 @@ from bot.scope import asks_case_status
         "安钢集团今年拿到头雁企业奖励了吗？",
         "那家企业被评为省级企业技术中心，省里给了它多少奖励资金？",
         "高企认定结果什么时候公布？名单在哪查？",
+        "满负荷生产奖励批下来没？",
+        "奖励资金到账没有，找谁问？",
+        "拿到奖励没有？",
     ],
 )
 def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
