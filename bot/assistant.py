@@ -140,8 +140,11 @@ class Assistant:
         if not cited:
             self._count("refused")
             return Answer(refusal(standalone, len(self.kb.sources()), reason), [], False, "llm", **base)
+        # the clauses the offline answer would cite come first (a compared level's own rule, the
+        # clause for a second part), then the rest of what the search found
+        shown = cited + [h for h in hits if all(h.clause.id != c.clause.id for c in cited)]
         try:
-            text, citations = self.llm.answer(standalone, hits)
+            text, citations = self.llm.answer(standalone, shown)
             self._count("llm")
             return Answer(text, citations, True, "llm", **base)
         except Exception as exc:  # any LLM failure falls back to the extractive answer

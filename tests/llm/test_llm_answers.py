@@ -303,3 +303,17 @@ def test_openai_environment_variables_are_the_fallback(
 
     [request] = fake.requests("/v1/chat/completions")
     assert request.headers["authorization"] == "Bearer env-key"
+
+
+def test_the_model_is_shown_each_compared_level_s_own_rule(
+    make_assistant: Callable[..., Assistant], fake: FakeOpenAI
+) -> None:
+    assistant = make_assistant(top_k=2)  # the search over the whole question keeps only two clauses
+    fake.push_text("省里分两个节点补助[1]。")
+
+    assistant.ask("河南企业去沪深北交易所IPO，省里分阶段补多少？要是安阳的企业在主板上市，市里再奖多少？")
+
+    prompt = user_message(fake.chat_requests()[0])
+    flat = "".join(prompt.split())
+    assert "由省财政分别给予50万元、150万元补助" in flat  # the province's rule
+    assert "给予500万元奖励" in flat  # and the city's, neither of them among the whole question's two best
