@@ -164,7 +164,7 @@ class Assistant:
         # relevance is judged on the whole question's best clause, before a compared level's own
         # clause (which answers only its part, at a lower coverage) may take the place of one
         relevant = bool(cited) and cited[0].coverage >= threshold
-        levels = levels_named(question) if relevant and not reason and not (filters and filters.level) else []
+        levels = levels_named(question) if relevant and not (filters and filters.level) else []  # out of scope: no hits
         if levels:
             by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}
             cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))

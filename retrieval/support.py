@@ -59,18 +59,6 @@ def _what_leads(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def granting_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
-    """The clauses that grant support about the question's subject, then the rest, each in order.
-
-    A clause leads when one of its sentences grants a sum or share and names at least
-    MIN_GRANTING_SHARE of the question's words (IDF-weighted; an abbreviation counts when its full
-    form is there), so an award for something else under the same heading earns nothing; and when
-    its score is within MIN_SCORE_RATIO of the best one. A short sentence just before counts with
-    the sentence (see _with_short_lead).
-    """
-    return _saying_first(question, hits, idf, GRANTS)
-
-
 def _with_short_lead(text: str) -> list[str]:
     """The text's sentences, each with the one before it when that one is a short lead: in
     "（二）满负荷生产。是指日均用电量…", the term is the sentence before the one that defines it."""
@@ -80,8 +68,15 @@ def _with_short_lead(text: str) -> list[str]:
 
 
 def _saying_first(question: str, hits: list[Hit], idf: dict[str, float], says: re.Pattern[str]) -> list[Hit]:
-    """The clauses with a sentence that matches ``says`` and names MIN_GRANTING_SHARE of the
-    question's words, within MIN_SCORE_RATIO of the best score, then the rest, each in order."""
+    """The clauses with a sentence that matches ``says`` about the question's subject, then the
+    rest, each in order.
+
+    A clause leads when one of its sentences (with a short lead sentence before it, see
+    _with_short_lead) matches ``says`` (grants a sum or share, or defines a term) and names at
+    least MIN_GRANTING_SHARE of the question's words (IDF-weighted; an abbreviation counts when its
+    full form is there), so an award for something else under the same heading earns nothing; and
+    when its score is within MIN_SCORE_RATIO of the best one.
+    """
     if not hits:
         return hits
     floor = MIN_SCORE_RATIO * hits[0].score

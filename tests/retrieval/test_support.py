@@ -7,7 +7,7 @@ import pytest
 from bot.settings import Settings
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.lexical import tokenize
-from retrieval.support import ASKS_SUPPORT, granting_first, leading_first
+from retrieval.support import ASKS_SUPPORT, leading_first
 from retrieval.types import Clause, Hit
 
 
@@ -43,7 +43,7 @@ def test_a_clause_granting_support_about_the_subject_comes_first() -> None:
     question = "专精特新小巨人有哪些奖励？"
     idf = dict.fromkeys(tokenize(question), 1.0)
     # the subsidy leads; an award for something else does not; the rest keep their order
-    assert granting_first(question, [standards, other_award, subsidy], idf) == [subsidy, standards, other_award]
+    assert leading_first(question, [standards, other_award, subsidy], idf) == [subsidy, standards, other_award]
 
 
 def test_search_puts_the_subsidy_before_the_standards(shared_settings: Settings) -> None:
