@@ -30,9 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eval.answer_eval import citation_text  # noqa: E402
-from eval.gold import DEFAULT_QA, load_qa  # noqa: E402
-from eval.retrieval_eval import evaluate  # noqa: E402
+from benchmarks.gold_figures import figures  # noqa: E402
+from eval.gold import DEFAULT_QA  # noqa: E402
 from retrieval.knowledge_base import KnowledgeBase  # noqa: E402
 from retrieval.settings import RetrievalSettings  # noqa: E402
 from retrieval.support import SENTENCE  # noqa: E402
@@ -94,7 +93,6 @@ def main() -> int:
     if kb.is_empty():
         print("the index is empty: run `huiqi ingest` first", file=sys.stderr)
         return 1
-    gold = {path.name: load_qa(path) for path in DEFAULT_QA}
     base = kb._params
     rows = []
     for mode in ("clause", "mix"):
@@ -104,13 +102,11 @@ def main() -> int:
             kb._params = replace(base, vector_weight=vector_weight, coverage_weight=coverage_weight)
             row: dict[str, object] = {"mode": mode, "embed_s": vectors.embed_s, "chars_embedded": vectors.chars,
                                       "vector_weight": vector_weight, "coverage_weight": coverage_weight}
-            for name, items in gold.items():
-                scores = evaluate(items, lambda q, k: [citation_text(h.to_dict()) for h in kb.search(q, k)])
-                row[name] = {"recall@5": round(scores["recall@5"], 3), "mrr": round(scores["mrr"], 3)}
+            row.update(figures(kb, DEFAULT_QA))
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     RESULTS.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    names = list(gold)
+    names = [path.name for path in DEFAULT_QA]
     print("\n| USE vectors | embed s | vector w | coverage w | " + " | ".join(names) + " |")
     print("|---|---:|---:|---:|" + "---:|" * len(names))
     for row in rows:
