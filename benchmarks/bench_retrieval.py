@@ -195,7 +195,7 @@ def run(skip_other: bool, searches: int, keep: Path | None) -> dict[str, Any]:
 def table(results: dict[str, Any]) -> str:
     rows = [
         (f"Ingest knowledge/, {PRIMARY} (s)", results["ingest_default"]["ingest_s"], TARGETS["ingest_s"]),
-        (f"Ingest knowledge/, {PRIMARY} (CPU s)", results["ingest_default"]["ingest_cpu_s"], TARGETS["ingest_s"]),
+        (f"Ingest knowledge/, {PRIMARY} (CPU s)", results["ingest_default"]["ingest_cpu_s"], None),  # the target is wall time on two cores
         (
             "Re-run, nothing changed (s)",
             results["rerun_unchanged"]["same_process_s"],

