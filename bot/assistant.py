@@ -19,7 +19,7 @@ from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
-from bot.relevance import asks_for_money, city_not_covered, lacks_figure, missing_year, regional
+from bot.relevance import asks_for_money, city_not_covered, figure_first, lacks_figure, missing_year, regional
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer, Citation
@@ -169,6 +169,7 @@ class Assistant:
             by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}
             cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
         cited = cover_parts(question, cited, hits, threshold, self.kb.idf)
+        cited = figure_first(question, cited, self.kb.idf)
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
         if reason or not relevant:

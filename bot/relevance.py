@@ -134,6 +134,25 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
 
 
+def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list[Hit]:
+    """Move up, to second, a cited clause that states the kind of figure asked when the first three do not.
+
+    "在哪儿申请？受理后多久能批？": the clauses about applying are cited first, and the one that gives
+    "受理完成后1个工作日内" fourth, where ``lacks_figure`` (which reads the first three) does not see it.
+    Only clauses already cited are moved: one that relevance left out does not come back this way
+    ("失业保险金每个月发多少钱" is still not answered by a 稳岗返还 clause further down).
+    """
+    kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+    if not kinds or len(cited) <= 3 or "document" in intents(question):
+        return cited
+    if _figure_coverage(question, cited[:3], kinds, idf) >= MIN_FIGURE_COVERAGE:
+        return cited
+    best = max(cited[3:], key=lambda h: _figure_coverage(question, [h], kinds, idf))
+    if _figure_coverage(question, [best], kinds, idf) < MIN_FIGURE_COVERAGE:
+        return cited
+    return [cited[0], best, *(h for h in cited[1:] if h is not best)]
+
+
 def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import _FIGURE_KINDS, city_not_covered, lacks_figure
+from bot.relevance import _FIGURE_KINDS, city_not_covered, figure_first, lacks_figure
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -41,6 +41,21 @@ def test_a_figure_question_needs_a_figure_of_its_kind_about_its_subject(
 ) -> None:
     hits = [_hit(clause)]
     assert lacks_figure(question, hits, 600, _idf(question, clause)) is lacking
+
+
+def test_a_cited_clause_with_the_figure_moves_up_where_the_check_reads() -> None:
+    question = "环评告知承诺制在哪儿申请？受理后多久能批？"
+    applying = [_hit(f"建设单位登录政务服务网申请环评告知承诺制审批{n}。") for n in "一二三"]
+    deciding = _hit("审批部门在受理完成后1个工作日内作出环评告知承诺制审批决定。")
+    idf = _idf(question, deciding.clause.text)
+    assert lacks_figure(question, [*applying, deciding], 600, idf)
+    moved = figure_first(question, [*applying, deciding], idf)
+    assert moved == [applying[0], deciding, applying[1], applying[2]]
+    assert not lacks_figure(question, moved, 600, idf)
+    # nothing cited states the figure: the order stays, and the question is refused as before
+    assert figure_first(question, [*applying, applying[0]], idf) == [*applying, applying[0]]
+    # only clauses already cited move up: three or fewer are all read already
+    assert figure_first(question, applying, idf) == applying
 
 
 def test_the_subject_may_sit_in_the_heading_path() -> None:
