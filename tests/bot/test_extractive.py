@@ -141,3 +141,17 @@ def test_a_table_row_the_question_names_comes_with_the_header_row() -> None:
 def test_a_city_named_without_its_suffix_still_picks_its_row() -> None:
     chosen = _sentences("安阳的企业工伤保险费率下调比例是多少？", [_hit(RATES)])
     assert "安阳市\t1.8\t0" in chosen
+
+
+def test_counts_and_times_in_chinese_numerals_answer_how_often_and_when() -> None:
+    clause = (
+        "第十七条 代偿补偿申报程序:\n(一) 代偿补偿每年申报两次。担保机构于每年二季度、四季度终了后十日内向同级财政、"
+        "金融工作部门提出申请, 并提交申报材料;\n(二) 县(市、区) 财政、金融工作部门在收到担保机构代偿补偿申请后, "
+        "联合对申报材料的真实性、完整性、合规性、准确性进行审核后, 提出初审意见;"
+    )
+    materials = "第十八条 代偿补偿申报材料:\n(一) 代偿补偿资金申请请示;\n(二) 业务开展情况汇总表;"
+    question = "担保公司的代偿补偿资金一年能申报几次？什么时候报？"
+    assert {"amount", "date"} <= set(intents(question))
+    chosen = _sentences(question, [_hit(materials), _hit(clause)])
+    assert any("两次" in s for s in chosen)
+    assert any("十日内" in s for s in chosen)
