@@ -19,7 +19,15 @@ from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
-from bot.relevance import asks_for_money, city_not_covered, figure_first, lacks_figure, missing_year, regional
+from bot.relevance import (
+    asked_coverage,
+    asks_for_money,
+    city_not_covered,
+    figure_first,
+    lacks_figure,
+    missing_year,
+    regional,
+)
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
 from bot.settings import Settings
 from bot.types import Answer, Citation
@@ -96,7 +104,9 @@ class Assistant:
             self.memory.clear(session_id)
         return new_session_id()
 
-    def rate(self, session_id: str, answer_id: str, rating: str, comment: str = "", channel: str = "api") -> int:
+    def rate(
+        self, session_id: str, answer_id: str, rating: str, comment: str = "", channel: str = "api"
+    ) -> int:
         return self.feedback.add(session_id, answer_id, rating, comment, channel)
 
     def _count(self, key: str) -> None:
@@ -162,11 +172,20 @@ class Assistant:
         hits = [] if reason else self._retrieve(question, filters)
         cited = select_hits(hits, threshold)
         # relevance is judged on the whole question's best clause, before a compared level's own
-        # clause (which answers only its part, at a lower coverage) may take the place of one
-        relevant = bool(cited) and cited[0].coverage >= threshold
-        levels = levels_named(question) if relevant and not (filters and filters.level) else []  # out of scope: no hits
+        # clause (which answers only its part, at a lower coverage) may take the place of one; a
+        # caller's story around the question may lower its coverage, what is asked may not
+        relevant = (
+            bool(cited)
+            and max(cited[0].coverage, asked_coverage(question, cited[0], self.kb.idf)) >= threshold
+        )
+        levels = (
+            levels_named(question) if relevant and not (filters and filters.level) else []
+        )  # out of scope: no hits
         if levels:
-            by_level = {level: self._retrieve(question, replace(filters or Filters(), level=level)) for level in levels}
+            by_level = {
+                level: self._retrieve(question, replace(filters or Filters(), level=level))
+                for level in levels
+            }
             cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
         cited = cover_parts(question, cited, hits, threshold, self.kb.idf)
         cited = figure_first(question, cited, self.kb.idf)

@@ -34,23 +34,33 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|百分点|基点|BP|[{_CN}]成|减半|全额|\d+\s*倍"),
     ),
     "money": (
-        re.compile(rf"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减)多少(?!{_SPAN}|名|人|家|项|个)"
-                   r"|多少(?:补贴|奖励|资金)"),
-        re.compile(rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"),
+        re.compile(
+            rf"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减)多少(?!{_SPAN}|名|人|家|项|个)"
+            r"|多少(?:补贴|奖励|资金)"
+        ),
+        re.compile(
+            rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
+        ),
     ),
     "count": (
-        re.compile(r"几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
-                   r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
-                   r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"),
+        re.compile(
+            r"几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
+            r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
+            r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
+        ),
         re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户)|[{_CN}]+\s*(?:家|个|人|项|名|户)"),
     ),
     "duration": (
-        re.compile(rf"多久|多长时间|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"),
+        re.compile(
+            rf"多久|多长时间|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+        ),
         re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|之日起|以内"),
     ),
 }
 # words that only say "a figure is wanted", left out when weighing what a figure sentence covers
-_FIGURE_WORD = re.compile(r"多少|几[家个项天月年]|多久|多长|比例|税率|费率|利率|金额|额度|标准|具体|现在|每个|每辆|每月|最高|最多")
+_FIGURE_WORD = re.compile(
+    r"多少|几[家个项天月年]|多久|多长|比例|税率|费率|利率|金额|额度|标准|具体|现在|每个|每辆|每月|最高|最多"
+)
 MIN_FIGURE_COVERAGE = 0.1  # calibrated on the gold sets (eval/RESULTS.md)
 
 
@@ -82,7 +92,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     for city in places_in(question):
         if PLACES[city] == city:
             continue  # a province
-        acts = re.search(rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)", question)
+        acts = re.search(
+            rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)",
+            question,
+        )
         if not acts:
             continue  # "在安阳办贷款" may rest on a provincial rule
         if any(city in f"{h.clause.region}{h.clause.title}{lead_body(h.clause.issuer)}" for h in hits[:3]):
@@ -134,6 +147,23 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
 
 
+_ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|几|能否|是否|如何|可以|能不能")
+
+
+def asked_coverage(question: str, hit: Hit, idf: dict[str, float]) -> float:
+    """How much of what the question asks the clause covers, leaving out the sentences that only tell
+    the caller's situation ("我在安阳租的是国有单位的门面开小饭馆，疫情时停过业。"); 0 when all of it asks.
+
+    Such a story adds words that the clause answering the question need not hold, and a chatty
+    question fell under the relevance threshold although its asking sentences were well covered.
+    """
+    sentences = [s for s in re.split(r"(?<=[。！!])", question) if s.strip()]
+    asked = "".join(s for s in sentences if _ASKING.search(s))
+    if not asked or asked == question:
+        return 0.0
+    return Coverage.of(query_groups(asked), idf).share(set(tokenize(hit.clause.index_text())))
+
+
 def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list[Hit]:
     """Move up, to second, a cited clause that states the kind of figure asked when the first three do not.
 
@@ -156,8 +186,11 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
 def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)
-    groups = [(word, members) for word, members in query_groups(question)
-              if not _FIGURE_WORD.search(word) and not any(word in p or p in word for p in places)]
+    groups = [
+        (word, members)
+        for word, members in query_groups(question)
+        if not _FIGURE_WORD.search(word) and not any(word in p or p in word for p in places)
+    ]
     coverage = Coverage.of(groups, idf)
     best = 0.0
     for hit in hits:

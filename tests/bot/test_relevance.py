@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import _FIGURE_KINDS, city_not_covered, figure_first, lacks_figure
+from bot.relevance import _FIGURE_KINDS, asked_coverage, city_not_covered, figure_first, lacks_figure
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -114,3 +114,13 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
     assert city_not_covered(question, hits) == city
+
+
+def test_a_callers_story_does_not_lower_what_the_question_asks() -> None:
+    clause = "(十三) 减免中小企业房租。对承租国有资产类经营用房的中小微企业，今年免收1月份房租、减半收2月份房租。"
+    hit = _hit(clause, title="安阳市复工复产若干政策措施")
+    story = "我开了个小饭馆，疫情时停过业，门面是租的。"
+    asked = "复工复产政策里房租是怎么减免的？能免几个月？"
+    idf = _idf(story, asked, clause)
+    assert asked_coverage(story + asked, hit, idf) > 0.6
+    assert asked_coverage(asked, hit, idf) == 0.0  # nothing but asking: the whole question's coverage stands
