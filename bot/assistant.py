@@ -187,7 +187,14 @@ class Assistant:
                 for level in levels
             }
             cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
-        cited = cover_parts(question, cited, hits, threshold, self.kb.idf)
+        cited = cover_parts(
+            question,
+            cited,
+            hits,
+            threshold,
+            self.kb.idf,
+            lambda part: self._retrieve(part, filters, question),
+        )
         cited = figure_first(question, cited, self.kb.idf)
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
@@ -195,10 +202,11 @@ class Assistant:
             return hits, [], reason
         return hits, cited, ""
 
-    def _retrieve(self, question: str, filters: Filters | None) -> list[Hit]:
-        """Top clauses, keeping only those of the places the question names."""
+    def _retrieve(self, question: str, filters: Filters | None, asked: str = "") -> list[Hit]:
+        """Top clauses, keeping only those of the places the question (or ``asked``, the whole
+        question ``question`` is a part of) names."""
         wide = self.kb.search(question, self.settings.top_k * 3, filters)
-        return regional(wide, question)[: self.settings.top_k]
+        return regional(wide, asked or question)[: self.settings.top_k]
 
     def _unsupported(self, question: str, cited: list[Hit], filters: Filters | None) -> str:
         asks_other_level = filters is not None and filters.level in ("国家", "省")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
 from bot.types import Citation
-from retrieval.lexical import tokenize
+from retrieval.hybrid_search import Coverage
+from retrieval.lexical import query_groups, tokenize
 from retrieval.types import Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
@@ -16,8 +19,7 @@ def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
         return []
     top = hits[0]
     keep = [
-        h for h in hits
-        if h.coverage >= max(threshold, top.coverage * 0.6) and h.score >= top.score * 0.7
+        h for h in hits if h.coverage >= max(threshold, top.coverage * 0.6) and h.score >= top.score * 0.7
     ]
     return (keep or [top])[:limit]
 
@@ -25,20 +27,34 @@ def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
 MIN_PART_COVERAGE = 0.5  # of a question part's words (IDF-weighted) a clause must hold to answer it
 
 
+PART_SEARCH_DEPTH = 3  # a part's own search: its best clauses that may answer it
+PART_WHOLE_RATIO = 0.6  # of the refusal threshold: what a clause found for one part must cover of the whole
+
+
 def cover_parts(
-    question: str, cited: list[Hit], hits: list[Hit], threshold: float, idf: dict[str, float]
+    question: str,
+    cited: list[Hit],
+    hits: list[Hit],
+    threshold: float,
+    idf: dict[str, float],
+    search: Callable[[str], list[Hit]] | None = None,
 ) -> list[Hit]:
-    """Add, for each part of a question asked in several that no cited clause is about, the best of
-    the top five clauses that is.
+    """Add, for each part of a question asked in several that no cited clause is about, the clause
+    that best answers that part.
 
     "全省给安阳下的小升规目标是多少家？企业首次上规入统，县里一次性奖多少？" asks two things that two
-    policies answer; the clauses close to the best one may all be about the first.
+    policies answer; the clauses close to the best one may all be about the first. The candidates
+    are the top five clauses for the whole question, and, with ``search``, the best clauses of a
+    search for the part alone: "契税能补贴多少？…公积金最多能贷多少？" has each part's clause under the
+    threshold of the whole question, which the clause touching both outranks. A clause from a part's
+    own search must still cover PART_WHOLE_RATIO of the threshold of the whole question.
     """
     parts = question_parts(question)
     if len(parts) < 2 or not cited:
         return cited
     out = list(cited)
     words: dict[str, frozenset[str]] = {}  # clause id -> its indexed words, read once for all parts
+    whole = Coverage.of(query_groups(question), idf)
 
     def words_of(hit: Hit) -> frozenset[str]:
         if hit.clause.id not in words:
@@ -53,7 +69,15 @@ def cover_parts(
 
         if any(about(h) >= MIN_PART_COVERAGE for h in out):
             continue
-        extra = max((h for h in hits[:5] if h not in out and h.coverage >= threshold), key=about, default=None)
+        candidates = [h for h in hits[:5] if h.coverage >= threshold]
+        if search is not None:
+            candidates += [
+                h for h in search(part)[:PART_SEARCH_DEPTH]
+                if whole.share(words_of(h)) >= threshold * PART_WHOLE_RATIO
+            ]  # fmt: skip
+        fresh = [h for h in candidates if all(h.clause.id != c.clause.id for c in out)]
+        # the part's own words first; between equals, the clause more about the whole question
+        extra = max(fresh, key=lambda h: (about(h), whole.share(words_of(h))), default=None)
         if extra is not None and about(extra) >= MIN_PART_COVERAGE:
             out.append(extra)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.composer import compose, cover_parts
+from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
 TARGET = Hit(Clause(text="2022年全省“小升规”目标：安阳 100 家、鹤壁 50 家。", title="促进小微工业企业上规模实施方案",
@@ -26,6 +27,32 @@ def test_a_question_in_one_part_or_already_covered_keeps_its_clauses() -> None:
     assert cover_parts(both, [TARGET, REWARD], hits, 0.4, {}) == [TARGET, REWARD]
     # a clause under the relevance threshold is not added
     assert cover_parts(both, [TARGET], hits, 0.6, {}) == [TARGET]
+
+
+def test_a_part_may_take_its_clause_from_a_search_of_its_own() -> None:
+    deed = Hit(Clause(text="在安阳市区内购买商品住宅（含二手房）并缴纳契税的，给予已缴契税50%消费补贴。",
+                      title="安阳市关于促进房地产市场平稳健康发展的意见", source="t.txt"), score=1.2, coverage=0.3)
+    loans = Hit(Clause(text="引导银行合理确定商业性个人住房贷款最低首付比例，首套为20%。",
+                       title="安阳市关于促进房地产市场平稳健康发展的意见", source="t.txt"), score=1.2, coverage=0.45)
+    unrelated = Hit(Clause(text="对首次认定的高新技术企业奖励10万元。", title="科技创新政策", source="t.txt"),
+                    score=1.0, coverage=0.3)
+    question = "在安阳市区买二手房，契税能补贴多少？商业贷款首付比例最低多少？"
+    idf = {t: 1.0 for h in (deed, loans, unrelated) for t in tokenize(h.clause.index_text() + question)}
+    searches: list[str] = []
+
+    def search(part: str) -> list[Hit]:
+        searches.append(part)
+        return [unrelated, deed] if "契税" in part else [loans]
+
+    # the deed clause falls under the whole question's threshold (0.4) and is not among its top hits
+    assert cover_parts(question, [loans], [loans], 0.4, idf) == [loans]
+    assert cover_parts(question, [loans], [loans], 0.4, idf, search) == [loans, deed]
+    assert searches == ["在安阳市区买二手房，契税能补贴多少"]  # the part the cited clause answers is not searched
+    # a clause of a part's own search must be about enough of the whole question, not only its part
+    levy = Hit(Clause(text="对小微企业减征契税。", title="减税降费政策", source="t.txt"), score=1.0, coverage=0.2)
+    idf |= {t: 1.0 for t in tokenize(levy.clause.index_text())}
+    short_part = "在安阳市区买二手房，商业贷款首付比例最低多少？契税呢？"
+    assert cover_parts(short_part, [loans], [loans], 0.4, idf, lambda part: [levy]) == [loans]
 
 
 def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() -> None:
