@@ -25,7 +25,11 @@ MAX_NAMED_ROWS = 3  # table rows a question may pick by naming their first cell
 Fits = Callable[["_Candidate", list["_Candidate"]], bool]
 
 
-def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:
+CONDITIONS_INTRO = re.compile(r"(?:满足|符合|具备|具有)(?:以下|下列|如下)|(?:以下|下列|如下).{0,6}条件")
+MAX_CONDITION_CHARS = 120  # the conditions of eligibility are longer sentences than a materials list
+
+
+def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits, conditions: bool = False) -> None:
     """Add the rest of each list a chosen item (or its introducing line) belongs to, in order.
 
     "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书" under the line that
@@ -34,6 +38,10 @@ def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits)
     lists of short items (lines of at most MAX_ITEM_CHARS) are completed: numbered paragraphs
     (附则 1. … 2. …) are not a list to show whole. A list that does not fit the budget whole is left
     as the sentences chosen for their words.
+
+    With ``conditions`` (a question of eligibility: "现在能去申请专精特新中小企业吗？"), only a list under
+    a line that introduces conditions ("同时满足以下四项条件") is completed, with items up to
+    MAX_CONDITION_CHARS: an applicant must see every condition, not the two that share its words.
     """
     items = [c for c in pool if c.item]
     starts = [c for c in chosen if c.item]
@@ -47,9 +55,12 @@ def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits)
             continue
         done.add((start.rank, run.start))
         members = [c for c in mine if c.item and c.line in run]
-        if max(sum(len(c.text) for c in members if c.line == line) for line in run) > MAX_ITEM_CHARS:
-            continue
         before = [c for c in mine if c.line == run.start - 1]
+        if conditions and not any(CONDITIONS_INTRO.search(c.text) for c in before):
+            continue  # for eligibility, only a list that says it is the conditions to meet
+        longest = MAX_CONDITION_CHARS if conditions else MAX_ITEM_CHARS
+        if max(sum(len(c.text) for c in members if c.line == line) for line in run) > longest:
+            continue
         intro = before if before and not (before[0].item or before[0].row) and sum(len(c.text) for c in before) <= MAX_INTRO_CHARS else []
         _add_all([c for c in intro + members if c not in chosen], chosen, fits)
 

@@ -107,3 +107,24 @@ def test_a_named_row_already_chosen_still_gets_its_header() -> None:
     text = "地区\t金额\n郑州市\t奖励10万元\n安阳市\t奖励8万元"
     body = [MARKER.sub("", line) for line in _answer("安阳市奖励多少万元？", text)]
     assert body == ["地区\t金额", "安阳市\t奖励8万元"]
+
+
+CONDITIONS = (
+    "一、认定条件\n同时满足以下四项条件即视为满足认定条件：\n(一) 从事特定细分市场时间达到2年以上。\n"
+    "(二) 上年度研发费用总额不低于100万元，且占营业收入总额比重不低于3%。\n"
+    "(三) 上年度营业收入总额在1000万元以上。\n(四) 近三年进入“创客中国”大赛全国500强企业组名单。"
+)
+
+
+def test_a_question_of_eligibility_gets_every_condition_it_must_meet() -> None:
+    body = _answer("我们做这个细分市场快三年了，研发投了60万，现在能去申请专精特新中小企业吗？", CONDITIONS)
+    for condition in ("2年以上", "不低于100万元", "1000万元以上", "创客中国"):
+        assert any(condition in line for line in body), (condition, body)
+    _check_lines(body, CONDITIONS)
+
+
+def test_only_a_list_of_conditions_is_completed_for_eligibility() -> None:
+    scores = CONDITIONS.replace("同时满足以下四项条件即视为满足认定条件：", "评价指标及分值如下表：")
+    body = _answer("研发投了60万，现在能去申请专精特新中小企业吗？", scores)
+    assert not any("创客中国" in line for line in body)  # items picked for their words, the list not completed
+    _check_lines(body, scores)
