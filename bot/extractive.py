@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.lists import add_named_rows, complete_lists, layout
+from bot.lists import add_named_items, add_named_rows, complete_lists, layout
 from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, tokenize
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
@@ -130,6 +130,7 @@ def pick_sentences(
         return _fits(candidate, chosen, budget, repeats=True)  # two lists may both start "1. 营业执照复印件"
 
     add_named_rows(question, chosen, pool, fits)
+    add_named_items(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
         complete_lists(chosen, pool, fits)
     elif "eligibility" in wanted:

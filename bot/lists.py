@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.scope import PLACES
+from retrieval.lexical import expand_query
 
 if TYPE_CHECKING:
     from bot.extractive import _Candidate
@@ -92,6 +93,29 @@ def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidat
     for key in named:
         header_and_row = (table_of[key], key)
         _add_all([c for c in pool if (c.rank, c.line) in header_and_row and c not in chosen], chosen, fits)
+
+
+_ITEM_LABEL = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])\s*([^\d，,。；;：:（(]{2,12}?)(?:类|企业)?\s*\d")
+
+
+def add_named_items(question: str, chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:
+    """Add the tier of a tiered list that the question names, with the line that says what its figures are.
+
+    "我们是养猪的企业…规模上得达到啥标准？" is answered by "2. 畜禽类8000万元、3000万元、10000万元以上；"
+    under "（三）企业规模。资产总额、固定资产、年销售收入分别为：", which shares no word with the question
+    but 畜禽, the standards' word for what it raises. An item is named when its label (the words
+    between its number and its first figure, 类 left off) is in the question or its stand-ins.
+    """
+    asked = expand_query(question)
+    named = []
+    for c in pool:
+        label = _ITEM_LABEL.match(c.text) if c.item else None
+        if label and label.group(1).strip() in asked and c not in chosen:
+            named.append(c)
+    for item in named[:MAX_NAMED_ROWS]:
+        before = [c for c in pool if c.rank == item.rank and c.line < item.line and c.text.rstrip().endswith(("：", ":"))]
+        intro = max(before, key=lambda c: c.line, default=None)
+        _add_all([c for c in (intro, item) if c is not None and c not in chosen], chosen, fits)
 
 
 def layout(

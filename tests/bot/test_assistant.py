@@ -94,6 +94,14 @@ def test_a_list_asked_for_comes_whole_one_item_a_line(assistant: Assistant) -> N
             assert line in lines, line  # an item or heading is a line of a cited clause, verbatim
 
 
+def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: Assistant) -> None:
+    # 养猪 stands for 畜禽, the standards' word; the tier shares nothing else with the question
+    answer = assistant.ask("我们是养猪的企业，想申报河南省农业产业化重点龙头企业，规模上得达到啥标准？")
+    lines = answer.answer.splitlines()
+    tier = next(i for i, line in enumerate(lines) if "畜禽类8000万元" in line)
+    assert "资产总额、固定资产、年销售收入分别为" in lines[tier - 1]
+
+
 def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None:
     answer = assistant.ask("河南省级制造业创新中心晋升为国家级的奖励多少？")
     assert answer.citations

@@ -50,7 +50,7 @@ def test_a_part_may_take_its_clause_from_a_search_of_its_own() -> None:
     assert searches == ["在安阳市区买二手房，契税能补贴多少"]  # the part the cited clause answers is not searched
     # a clause of a part's own search must be about enough of the whole question, not only its part
     levy = Hit(Clause(text="对小微企业减征契税。", title="减税降费政策", source="t.txt"), score=1.0, coverage=0.2)
-    idf |= {t: 1.0 for t in tokenize(levy.clause.index_text())}
+    idf |= dict.fromkeys(tokenize(levy.clause.index_text()), 1.0)
     short_part = "在安阳市区买二手房，商业贷款首付比例最低多少？契税呢？"
     assert cover_parts(short_part, [loans], [loans], 0.4, idf, lambda part: [levy]) == [loans]
 

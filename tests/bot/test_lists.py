@@ -128,3 +128,4 @@ def test_only_a_list_of_conditions_is_completed_for_eligibility() -> None:
     body = _answer("研发投了60万，现在能去申请专精特新中小企业吗？", scores)
     assert not any("创客中国" in line for line in body)  # items picked for their words, the list not completed
     _check_lines(body, scores)
+
