@@ -17,6 +17,8 @@ from bot.scope import asks_case_status
         "高企认定结果什么时候公布？名单在哪查？",
         "满负荷生产奖励批下来没？",
         "奖励资金到账没有，找谁问？",
+        "我们3月份交了满负荷生产奖励的申请，现在审到哪一步了？",  # the applying said in another clause
+        "上个月报的项目，现在到哪一步了？",
         "拿到奖励没有？",
     ],
 )
@@ -33,6 +35,7 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "湖南永兴县作为有色金属资源综合循环利用产业重点县，拿了多少奖励资金？",
         "首次认定奖励是一次性发放吗？",
         "奖励资金分三年拨付吗？",
+        "申报材料交到哪？截止到哪天？",  # where to, until when: the rule
         "贴息贷款由银行发放吗？",
         "企业拿到认定证书没有满一年能申请吗？",
         "收到的补贴资金没有用完要退回吗？",
