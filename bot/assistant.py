@@ -193,7 +193,7 @@ class Assistant:
             hits,
             threshold,
             self.kb.idf,
-            lambda part: self._retrieve(part, filters, question),
+            lambda text, level: self._retrieve(text, replace(filters or Filters(), level=level) if level else filters, question),
         )
         cited = figure_first(question, cited, self.kb.idf)
         if cited and not reason:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
+from bot.levels import level_of_part
 from bot.types import Citation
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
@@ -37,7 +38,7 @@ def cover_parts(
     hits: list[Hit],
     threshold: float,
     idf: dict[str, float],
-    search: Callable[[str], list[Hit]] | None = None,
+    search: Callable[[str, str | None], list[Hit]] | None = None,
 ) -> list[Hit]:
     """Add, for each part of a question asked in several that no cited clause is about, the clause
     that best answers that part.
@@ -47,7 +48,9 @@ def cover_parts(
     are the top five clauses for the whole question, and, with ``search``, the best clauses of a
     search for the part alone: "契税能补贴多少？…公积金最多能贷多少？" has each part's clause under the
     threshold of the whole question, which the clause touching both outranks. A clause from a part's
-    own search must still cover PART_WHOLE_RATIO of the threshold of the whole question.
+    own search must still cover PART_WHOLE_RATIO of the threshold of the whole question. A part that
+    names one level of government ("社保国家说能缓缴到什么时候？") is answered only by a clause of that
+    level, searched for with the whole question and with the part, each filtered to the level.
     """
     parts = question_parts(question)
     if len(parts) < 2 or not cited:
@@ -67,14 +70,15 @@ def cover_parts(
         def about(hit: Hit, weights: dict[str, float] = weights) -> float:
             return overlap(weights, words_of(hit))
 
-        if any(about(h) >= MIN_PART_COVERAGE for h in out):
+        level = level_of_part(part)
+        if any(about(h) >= MIN_PART_COVERAGE and level in (None, h.clause.level) for h in out):
             continue
-        candidates = [h for h in hits[:5] if h.coverage >= threshold]
+        candidates = [h for h in hits[:5] if h.coverage >= threshold and level in (None, h.clause.level)]
         if search is not None:
-            candidates += [
-                h for h in search(part)[:PART_SEARCH_DEPTH]
-                if whole.share(words_of(h)) >= threshold * PART_WHOLE_RATIO
-            ]  # fmt: skip
+            found = search(part, level)[:PART_SEARCH_DEPTH]
+            if level is not None:
+                found += search(question, level)[:PART_SEARCH_DEPTH]
+            candidates += [h for h in found if whole.share(words_of(h)) >= threshold * PART_WHOLE_RATIO]
         fresh = [h for h in candidates if all(h.clause.id != c.clause.id for c in out)]
         # the part's own words first; between equals, the clause more about the whole question
         extra = max(fresh, key=lambda h: (about(h), whole.share(words_of(h))), default=None)

@@ -40,7 +40,7 @@ def test_a_part_may_take_its_clause_from_a_search_of_its_own() -> None:
     idf = {t: 1.0 for h in (deed, loans, unrelated) for t in tokenize(h.clause.index_text() + question)}
     searches: list[str] = []
 
-    def search(part: str) -> list[Hit]:
+    def search(part: str, level: str | None) -> list[Hit]:
         searches.append(part)
         return [unrelated, deed] if "契税" in part else [loans]
 
@@ -52,7 +52,26 @@ def test_a_part_may_take_its_clause_from_a_search_of_its_own() -> None:
     levy = Hit(Clause(text="对小微企业减征契税。", title="减税降费政策", source="t.txt"), score=1.0, coverage=0.2)
     idf |= dict.fromkeys(tokenize(levy.clause.index_text()), 1.0)
     short_part = "在安阳市区买二手房，商业贷款首付比例最低多少？契税呢？"
-    assert cover_parts(short_part, [loans], [loans], 0.4, idf, lambda part: [levy]) == [loans]
+    assert cover_parts(short_part, [loans], [loans], 0.4, idf, lambda part, level: [levy]) == [loans]
+
+
+def test_a_part_that_names_a_level_is_answered_by_a_clause_of_that_level() -> None:
+    city = Hit(Clause(text="受疫情影响的中小企业，经批准可延长至疫情解除后补缴社会保险费。", title="安阳市复工复产政策措施",
+                      source="t.txt", level="市"), score=1.3, coverage=0.6)
+    nation = Hit(Clause(text="三项社会保险费单位缴费部分缓缴期限延长至年底。", title="国务院扎实稳住经济的一揽子政策措施",
+                        source="t.txt", level="国家"), score=1.1, coverage=0.5)
+    question = "社会保险费单位缴费国家说能缓缴到什么时候？住房公积金能缓缴多久？"
+    idf = {t: 1.0 for h in (city, nation) for t in tokenize(h.clause.index_text() + question)}
+    asked: list[tuple[str, str | None]] = []
+
+    def search(text: str, level: str | None) -> list[Hit]:
+        asked.append((text, level))
+        return [h for h in (city, nation) if level in (None, h.clause.level)]
+
+    # the city clause is about the part's words, but the part asks what the state says
+    assert cover_parts(question, [city], [city], 0.4, idf, search) == [city, nation]
+    assert ("社会保险费单位缴费国家说能缓缴到什么时候", "国家") in asked
+    assert (question, "国家") in asked
 
 
 def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() -> None:
