@@ -178,35 +178,42 @@ class Assistant:
             bool(cited)
             and max(cited[0].coverage, asked_coverage(question, cited[0], self.kb.idf)) >= threshold
         )
-        levels = (
-            levels_named(question) if relevant and not (filters and filters.level) else []
-        )  # out of scope: no hits
-        if levels:
-            by_level = {
-                level: self._retrieve(question, replace(filters or Filters(), level=level))
-                for level in levels
-            }
-            cited = cover_levels(question, cited, by_level, threshold, self.kb.idf, asks_for_money(question))
-        cited = cover_parts(
-            question,
-            cited,
-            hits,
-            threshold,
-            self.kb.idf,
-            lambda text, level: self._retrieve(text, replace(filters or Filters(), level=level) if level else filters, question),
-        )
-        cited = figure_first(question, cited, self.kb.idf)
+        if relevant:  # out of scope or beside the point: nothing to complete, no searches spent
+            cited = self._complete(question, cited, hits, filters)
         if cited and not reason:
             reason = self._unsupported(question, cited, filters)
         if reason or not relevant:
             return hits, [], reason
         return hits, cited, ""
 
-    def _retrieve(self, question: str, filters: Filters | None, asked: str = "") -> list[Hit]:
-        """Top clauses, keeping only those of the places the question (or ``asked``, the whole
-        question ``question`` is a part of) names."""
-        wide = self.kb.search(question, self.settings.top_k * 3, filters)
-        return regional(wide, asked or question)[: self.settings.top_k]
+    def _complete(
+        self, question: str, cited: list[Hit], hits: list[Hit], filters: Filters | None
+    ) -> list[Hit]:
+        """The cited clauses of a relevant question, completed: each level it compares, each part it
+        asks, and a clause stating the figure asked moved up to be read."""
+        threshold, idf = self.settings.refusal_threshold, self.kb.idf
+        chosen_level = bool(filters and filters.level)  # the caller's level filter wins over levels named
+        levels = [] if chosen_level else levels_named(question)
+        if levels:
+            by_level = {
+                level: self._retrieve(question, replace(filters or Filters(), level=level))
+                for level in levels
+            }
+            cited = cover_levels(question, cited, by_level, threshold, idf, asks_for_money(question))
+
+        def search(text: str, level: str | None) -> list[Hit]:
+            return self._retrieve(
+                text, replace(filters or Filters(), level=level) if level else filters, places_of=question
+            )
+
+        cited = cover_parts(question, cited, hits, threshold, idf, search, levels=not chosen_level)
+        return figure_first(question, cited, idf)
+
+    def _retrieve(self, text: str, filters: Filters | None, places_of: str = "") -> list[Hit]:
+        """Top clauses for ``text``, keeping only those of the places that ``places_of`` (the whole
+        question, when ``text`` is one of its parts) or else ``text`` names."""
+        wide = self.kb.search(text, self.settings.top_k * 3, filters)
+        return regional(wide, places_of or text)[: self.settings.top_k]
 
     def _unsupported(self, question: str, cited: list[Hit], filters: Filters | None) -> str:
         asks_other_level = filters is not None and filters.level in ("国家", "省")

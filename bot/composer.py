@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
 from bot.levels import level_of_part
+from bot.scope import places_in
 from bot.types import Citation
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, tokenize
@@ -39,6 +40,7 @@ def cover_parts(
     threshold: float,
     idf: dict[str, float],
     search: Callable[[str, str | None], list[Hit]] | None = None,
+    levels: bool = True,
 ) -> list[Hit]:
     """Add, for each part of a question asked in several that no cited clause is about, the clause
     that best answers that part.
@@ -50,7 +52,9 @@ def cover_parts(
     threshold of the whole question, which the clause touching both outranks. A clause from a part's
     own search must still cover PART_WHOLE_RATIO of the threshold of the whole question. A part that
     names one level of government ("社保国家说能缓缴到什么时候？") is answered only by a clause of that
-    level, searched for with the whole question and with the part, each filtered to the level.
+    level, searched for with the whole question and with the part, each filtered to the level (not
+    with ``levels`` off: the caller filtered to a level). A part with nothing but places and levels
+    ("洛阳呢？") gets no clause of its own: any clause that names 洛阳 would be about it.
     """
     parts = question_parts(question)
     if len(parts) < 2 or not cited:
@@ -65,12 +69,14 @@ def cover_parts(
         return words[hit.clause.id]
 
     for part in parts:
+        if not _has_content(part, idf):
+            continue  # "洛阳呢？", "省里呢？": nothing but a place or a level to look for
         weights = word_weights(part, idf)
 
         def about(hit: Hit, weights: dict[str, float] = weights) -> float:
             return overlap(weights, words_of(hit))
 
-        level = level_of_part(part)
+        level = level_of_part(part) if levels else None
         if any(about(h) >= MIN_PART_COVERAGE and level in (None, h.clause.level) for h in out):
             continue
         candidates = [h for h in hits[:5] if h.coverage >= threshold and level in (None, h.clause.level)]
@@ -85,6 +91,20 @@ def cover_parts(
         if extra is not None and about(extra) >= MIN_PART_COVERAGE:
             out.append(extra)
     return out
+
+
+def _has_content(part: str, idf: dict[str, float]) -> bool:
+    """Whether the part asks about something besides the places and levels of government it names."""
+    places = places_in(part)
+    return any(
+        word not in _LEVEL_TOKENS and not any(word in p or p in word for p in places)
+        for word in word_weights(part, idf)
+    )
+
+
+_LEVEL_TOKENS = frozenset(
+    {"国家", "省", "市", "县", "省里", "市里", "县里", "省级", "市级", "县级", "全省", "全市", "中央"}
+)
 
 
 def compose(

@@ -36,7 +36,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "benefit": (ASKS_SUPPORT, GRANTS),  # "能申请什么", "有哪些奖励": the support itself, with its sums
     "eligibility": (
-        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能(?:去|够)?(?:申请|申报|报)(?!到?(?:什么|哪些|啥))|够不够|够格"
+        re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能(?:去|够)?(?:申请|申报)(?!到?(?:什么|哪些|啥))|够不够|够格"
                    r"|算不算|哪些企业|什么企业|门槛|才算|是指"),
         re.compile(r"条件|不低于|不少于|以上|须|应当|具有|符合|满足|是指|占.{0,12}比"),
     ),
@@ -133,7 +133,7 @@ def pick_sentences(
     add_named_items(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
         complete_lists(chosen, pool, fits)
-    elif "eligibility" in wanted:
+    if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []

@@ -57,7 +57,7 @@ def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits,
         done.add((start.rank, run.start))
         members = [c for c in mine if c.item and c.line in run]
         before = [c for c in mine if c.line == run.start - 1]
-        if conditions and not any(CONDITIONS_INTRO.search(c.text) for c in before):
+        if conditions and not CONDITIONS_INTRO.search(" ".join([start.heading, *(c.text for c in before)])):
             continue  # for eligibility, only a list that says it is the conditions to meet
         longest = MAX_CONDITION_CHARS if conditions else MAX_ITEM_CHARS
         if max(sum(len(c.text) for c in members if c.line == line) for line in run) > longest:
@@ -95,7 +95,7 @@ def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidat
         _add_all([c for c in pool if (c.rank, c.line) in header_and_row and c not in chosen], chosen, fits)
 
 
-_ITEM_LABEL = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])\s*([^\d，,。；;：:（(]{2,12}?)(?:类|企业)?\s*\d")
+_ITEM_LABEL = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])\s*([^\d，,。；;：:（(]{2,12}?)类?(?:企业)?\s*\d")
 
 
 def add_named_items(question: str, chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:
@@ -110,8 +110,8 @@ def add_named_items(question: str, chosen: list[_Candidate], pool: list[_Candida
     named = []
     for c in pool:
         label = _ITEM_LABEL.match(c.text) if c.item else None
-        if label and label.group(1).strip() in asked and c not in chosen:
-            named.append(c)
+        if label and label.group(1).strip() in asked:
+            named.append(c)  # chosen already or not: the line that says what its figures are may be missing
     for item in named[:MAX_NAMED_ROWS]:
         before = [c for c in pool if c.rank == item.rank and c.line < item.line and c.text.rstrip().endswith(("：", ":"))]
         intro = max(before, key=lambda c: c.line, default=None)

@@ -147,6 +147,7 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
 
 
+MIN_ASKED_SHARE = 0.5  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
 _ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|几|能否|是否|如何|可以|能不能")
 
 
@@ -157,11 +158,14 @@ def asked_coverage(question: str, hit: Hit, idf: dict[str, float]) -> float:
     Such a story adds words that the clause answering the question need not hold, and a chatty
     question fell under the relevance threshold although its asking sentences were well covered.
     """
-    sentences = [s for s in re.split(r"(?<=[。！!])", question) if s.strip()]
+    sentences = [s for s in re.split(r"(?<=[。！!？?])", question) if s.strip()]
     asked = "".join(s for s in sentences if _ASKING.search(s))
     if not asked or asked == question:
         return 0.0
-    return Coverage.of(query_groups(asked), idf).share(set(tokenize(hit.clause.index_text())))
+    coverage = Coverage.of(query_groups(asked), idf)
+    if coverage.total < MIN_ASKED_SHARE * Coverage.of(query_groups(question), idf).total:
+        return 0.0  # "…开了一家宠物医院。有啥政策吗？": what is asked says too little to judge by
+    return coverage.share(set(tokenize(hit.clause.index_text())))
 
 
 def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list[Hit]:
@@ -169,8 +173,8 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
 
     "在哪儿申请？受理后多久能批？": the clauses about applying are cited first, and the one that gives
     "受理完成后1个工作日内" fourth, where ``lacks_figure`` (which reads the first three) does not see it.
-    Only clauses already cited are moved: one that relevance left out does not come back this way
-    ("失业保险金每个月发多少钱" is still not answered by a 稳岗返还 clause further down).
+    Only clauses already cited are moved, none is brought in: a clause further down the ranking is
+    not taken for the answer because it states a figure.
     """
     kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
     if not kinds or len(cited) <= 3 or "document" in intents(question):

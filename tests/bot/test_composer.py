@@ -74,6 +74,31 @@ def test_a_part_that_names_a_level_is_answered_by_a_clause_of_that_level() -> No
     assert (question, "国家") in asked
 
 
+def test_a_part_with_only_a_place_or_a_level_gets_no_clause_of_its_own() -> None:
+    luoyang = Hit(Clause(text="2022年各省辖市小升规目标：洛阳230家，安阳100家。", title="河南省小升规实施方案", source="t.txt",
+                         level="省"), score=1.0, coverage=0.3)  # fmt: skip
+    award = Hit(Clause(text="对首次认定的高新技术企业奖励20万元。", title="安阳市科技创新政策", source="t.txt", level="市"),
+                score=1.2, coverage=0.8)  # fmt: skip
+    question = "安阳对首次认定的高新技术企业奖励多少？洛阳呢？"
+    idf = {t: 1.0 for h in (luoyang, award) for t in tokenize(h.clause.index_text() + question)}
+    assert cover_parts(question, [award], [award, luoyang], 0.2, idf, lambda text, level: [luoyang]) == [award]
+
+
+def test_a_level_filter_of_the_caller_outweighs_a_level_a_part_names() -> None:
+    city = Hit(Clause(text="受疫情影响的中小企业，经批准可延长至疫情解除后补缴社会保险费。", title="安阳市复工复产政策措施",
+                      source="t.txt", level="市"), score=1.3, coverage=0.6)  # fmt: skip
+    question = "社会保险费单位缴费国家说能缓缴到什么时候？住房公积金能缓缴多久？"
+    idf = dict.fromkeys(tokenize(city.clause.index_text() + question), 1.0)
+    levels_asked: list[str | None] = []
+
+    def search(text: str, level: str | None) -> list[Hit]:
+        levels_asked.append(level)
+        return []
+
+    assert cover_parts(question, [city], [city], 0.4, idf, search, levels=False) == [city]
+    assert "国家" not in levels_asked
+
+
 def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() -> None:
     clause = Clause(text="申报材料清单\n1. 营业执照复印件\n2. 诚信承诺书", title="满负荷生产奖励申报通知", source="t.txt")
     text, citations = compose("满负荷生产奖励要交哪些材料？", [Hit(clause, score=1.0, coverage=0.8)], 600, {})

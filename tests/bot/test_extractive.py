@@ -70,6 +70,8 @@ def test_what_can_we_apply_for_is_answered_with_the_support_not_its_conditions()
     assert "15万元" in chosen[0]
     assert intents("我们刚认定为高新技术企业，能申请什么？") == ["benefit"]
     assert "eligibility" in intents("我们公司能申请高新技术企业认定吗？")
+    assert "eligibility" in intents("研发投了60万，现在能去申请专精特新中小企业吗？")
+    assert "eligibility" not in intents("职工培训费用能报销吗？")
 
 
 def test_a_sentence_comes_with_the_heading_that_says_whom_it_is_for() -> None:

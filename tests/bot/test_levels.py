@@ -36,6 +36,11 @@ def test_a_rank_before_a_title_or_a_single_level_is_no_comparison() -> None:
     assert levels_named("省里对高企奖励多少？") == []
     assert levels_named("企业上市和挂牌，省里分别奖多少？") == []  # 上市 names no city
     assert levels_named("城市里的企业和省里的企业有啥区别") == []
+    assert levels_named("按国家规定缴纳社保的小微企业，市里有什么补贴？") == []  # 国家 as a qualifier
+
+
+def test_what_a_level_says_names_it() -> None:
+    assert levels_named("社保国家说能缓缴到什么时候？省里说能缓多久？") == ["国家", "省"]
 
 
 def test_each_level_gets_its_clause_that_grants_a_sum_about_its_part() -> None:

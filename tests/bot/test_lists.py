@@ -129,3 +129,18 @@ def test_only_a_list_of_conditions_is_completed_for_eligibility() -> None:
     assert not any("创客中国" in line for line in body)  # items picked for their words, the list not completed
     _check_lines(body, scores)
 
+
+
+TIERS = (
+    "第六条 申报省重点龙头企业应符合以下条件：\n（一）企业组织形式。申报企业必须是依法设立的农业企业。\n"
+    "（三）企业规模。资产总额、固定资产、年销售收入分别为：\n1. 粮棉油类6000万元、3000万元、9000万元以上；\n"
+    "2. 畜禽类8000万元、3000万元、10000万元以上；\n3. 休闲农业类5000万元、2000万元、3000万元。\n"
+    "（四）企业效益。企业的总资产报酬率应高于现行一年期银行贷款基准利率。"
+)
+
+
+def test_a_named_tier_picked_for_its_words_still_gets_the_line_that_says_what_its_figures_are() -> None:
+    body = _answer("畜禽类的省重点龙头企业，资产总额、固定资产要达到多少？", TIERS)
+    tier = next(i for i, line in enumerate(body) if "畜禽类8000万元" in line)
+    assert any("分别为" in line for line in body[:tier]), body
+    _check_lines(body, TIERS)

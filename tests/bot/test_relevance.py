@@ -124,3 +124,11 @@ def test_a_callers_story_does_not_lower_what_the_question_asks() -> None:
     idf = _idf(story, asked, clause)
     assert asked_coverage(story + asked, hit, idf) > 0.6
     assert asked_coverage(asked, hit, idf) == 0.0  # nothing but asking: the whole question's coverage stands
+    assert asked_coverage(asked + story, hit, idf) > 0.6  # the story after the question
+
+
+def test_a_question_that_asks_too_little_is_judged_whole() -> None:
+    clause = "对新认定的省级以上孵化器给予奖励。"
+    hit = _hit(clause, title="安阳市科技创新政策")
+    question = "我在安阳开了一家宠物医院，去年营业额三百万，装修花了不少钱。有啥政策吗？"
+    assert asked_coverage(question, hit, _idf(question, clause)) == 0.0
