@@ -78,6 +78,9 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("新建多少个5G基站？", ["count"]),
         ("LPR减多少个基点？", ["rate"]),
         ("首次认定奖励多少钱？", ["money"]),
+        ("省里和市里加起来一共能拿到哪几笔钱？", ["money"]),
+        ("上市了市里能拿多少？", ["money"]),
+        ("每年能领多少个月的补贴？", ["duration"]),
         ("需要满足几个条件？", []),  # conditions are listed, not counted
         ("近几年有哪些扶持政策？", []),
         ("哪几个部门联合发的？", []),
