@@ -29,7 +29,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from retrieval.embeddings.e5_weights import BLOCK_BYTES, QK, E5Tokenizer, E5Weights
+from retrieval.embeddings.e5_weights import QK, E5Tokenizer, E5Weights
 
 Precision = Literal["q4", "int8"]
 
@@ -180,7 +180,6 @@ class E5Runtime:
         self._session: Any = onnxruntime.InferenceSession(
             _graph(self._w, precision), options, providers=["CPUExecutionProvider"]
         )
-        self._words = self._w.tensors["emb.word"].reshape(-1, self._w.hidden // QK, BLOCK_BYTES)
         self._positions = self._w.floats("emb.pos").reshape(self._w.max_positions, self._w.hidden)
         self._token_type = self._w.floats("emb.type")[: self._w.hidden]
 
@@ -215,16 +214,9 @@ class E5Runtime:
         mask = np.zeros((len(windows), length), np.int32)
         for row, tokens in enumerate(windows):
             ids[row, : len(tokens)], mask[row, : len(tokens)] = tokens, 1
-        embeddings = self._word_vectors(ids.reshape(-1)).reshape(len(windows), length, -1)
+        words = self._w.dense_rows("emb.word", ids.reshape(-1), self._w.hidden)  # the table stays 4-bit
+        embeddings = words.reshape(len(windows), length, -1)
         embeddings += self._positions[:length] + self._token_type
         (states,) = self._session.run(None, {"embeddings": embeddings, "mask": mask})
         weights = mask[..., None].astype(np.float32)
         return np.asarray((states * weights).sum(axis=1) / weights.sum(axis=1))
-
-    def _word_vectors(self, ids: np.ndarray) -> np.ndarray:
-        """Rows of the 4-bit word table for ``ids``, dequantized (the table stays 4-bit in memory)."""
-        raw = self._words[ids]
-        scales = raw[..., :2].copy().view(np.float16).astype(np.float32)
-        nibbles = raw[..., 2:]
-        values = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1).astype(np.float32) - 8
-        return (values * scales).reshape(len(ids), -1)

@@ -114,15 +114,25 @@ class E5Weights:
 
     def blocks(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """A 4-bit tensor as (values 0..15 in element order, one scale per 32 values)."""
-        raw = self.tensors[name].reshape(-1, BLOCK_BYTES)
-        scales = raw[:, :2].copy().view(np.float16).astype(np.float32).reshape(-1)
-        nibbles = raw[:, 2:]
-        # Q4_0 keeps value j in the low nibble of byte j and value j + 16 in its high nibble.
-        return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1), scales
+        values, scales = _unpack(self.tensors[name].reshape(-1, BLOCK_BYTES))
+        return values, scales.reshape(-1)
 
     def dense(self, name: str, rows: int, cols: int) -> np.ndarray:
         values, scales = self.blocks(name)
         return ((values.astype(np.float32) - 8) * scales[:, None]).reshape(rows, cols)
+
+    def dense_rows(self, name: str, ids: np.ndarray, cols: int) -> np.ndarray:
+        """Rows ``ids`` of a 4-bit matrix of ``cols`` columns, dequantized; the matrix stays 4-bit."""
+        values, scales = _unpack(self.tensors[name].reshape(-1, cols // QK, BLOCK_BYTES)[ids])
+        return ((values.astype(np.float32) - 8) * scales).reshape(len(ids), cols)
+
+
+def _unpack(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks (the last axis their 18 bytes) as (their 32 values 0..15 in order, their scale)."""
+    scales = raw[..., :2].copy().view(np.float16).astype(np.float32)
+    nibbles = raw[..., 2:]
+    # Q4_0 keeps value j in the low nibble of byte j and value j + 16 in its high nibble.
+    return np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1), scales
 
 
 class E5Tokenizer:
