@@ -50,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="index policy files (default: knowledge/)")
     s.add_argument("paths", nargs="*", type=Path)
     s.add_argument("--prune", action="store_true", help="remove clauses of files that are gone")
-    s.add_argument("--if-empty", action="store_true", help="only ingest when the index is empty")
+    s.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only ingest when the index is empty, or was embedded by another model than the one configured",
+    )
     s.set_defaults(handler=cmd_ingest)
 
     s = sub.add_parser("search", help="find clauses")
@@ -127,9 +131,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval.knowledge_base import KnowledgeBase
 
     kb = KnowledgeBase(settings)
-    if args.if_empty and not kb.is_empty():
+    other = kb.built_by_another_embedder()
+    if args.if_empty and not kb.is_empty() and other is None:
         print(f"index ready: {kb.clause_count()} clauses in {settings.data_dir}")
         return 0
+    if other is not None:
+        print(f"the index was embedded with {other}, not {kb.embedder_name}: embedding it anew", file=sys.stderr)
     paths = args.paths or [settings.knowledge_dir]
     files = sum(1 for p in paths for f in (p.rglob("*") if p.is_dir() else [p]) if f.name != "catalog.json")
     bar = tqdm(total=files, unit="file", desc="ingest", file=sys.stderr)

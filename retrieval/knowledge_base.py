@@ -132,6 +132,11 @@ class KnowledgeBase:
     def is_empty(self) -> bool:
         return not self._view.ids
 
+    def built_by_another_embedder(self) -> str | None:
+        """The embedder that made the stored vectors, when it is not the one configured now."""
+        built = self._manifest.get("embedder")
+        return built if built not in (None, self.embedder_name) and self._manifest["files"] else None
+
     def clause_count(self) -> int:
         return len(self._view.ids)
 

@@ -93,3 +93,25 @@ def test_user_errors_are_one_sentence_not_a_traceback(bm25_dir: Path, tmp_path: 
     empty = huiqi(["ask", ""], bm25_dir)
     assert empty.returncode == 1
     assert "问题不能为空" in empty.stderr
+
+
+def test_ingest_if_empty_embeds_anew_an_index_made_by_another_model(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "policy.txt").write_text(
+        "关于支持高新技术企业发展的若干政策\n安政办〔2021〕62号\n一、对首次认定的高新技术企业给予20万元奖励。\n"
+        "二、对重新认定的高新技术企业给予5万元奖励。\n",
+        encoding="utf-8",
+    )
+    data_dir = tmp_path / "data"
+    e5 = {"HUIQI_EMBEDDING": "e5", "HUIQI_KNOWLEDGE_DIR": str(knowledge)}
+    first = huiqi(["ingest"], data_dir, **e5, HUIQI_E5_PRECISION="q4")
+    assert first.returncode == 0, first.stderr
+    # an upgrade changes the default precision: `make run` (ingest --if-empty) must not serve the old vectors
+    upgraded = huiqi(["ingest", "--if-empty"], data_dir, **e5, HUIQI_E5_PRECISION="int8")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "embedded with multilingual-e5-small-q4, not multilingual-e5-small-int8" in upgraded.stderr
+    manifest = json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["embedder"] == "multilingual-e5-small-int8"
+    ready = huiqi(["ingest", "--if-empty"], data_dir, **e5, HUIQI_E5_PRECISION="int8")
+    assert "index ready" in ready.stdout
