@@ -20,7 +20,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@ $(STAMP)
 
-## make run: create the venv, install, index knowledge/ if the index is empty, serve the HTTP API
+## make run: create the venv, install, index knowledge/ if the index is empty or made by another embedding model, serve the HTTP API
 run: $(STAMP)
 	$(BIN)/huiqi ingest --if-empty
 	$(BIN)/huiqi serve
