@@ -176,7 +176,7 @@ class Assistant:
         # caller's story around the question may lower its coverage, what is asked may not
         relevant = (
             bool(cited)
-            and max(cited[0].coverage, asked_coverage(question, cited[0], self.kb.idf)) >= threshold
+            and max(cited[0].coverage, asked_coverage(question, cited[0], self.kb.idf, self.kb.words)) >= threshold
         )
         if relevant:  # out of scope or beside the point: nothing to complete, no searches spent
             cited = self._complete(question, cited, hits, filters)
@@ -206,7 +206,9 @@ class Assistant:
                 text, replace(filters or Filters(), level=level) if level else filters, places_of=question
             )
 
-        cited = cover_parts(question, cited, hits, threshold, idf, search, levels=not chosen_level)
+        cited = cover_parts(
+            question, cited, hits, threshold, idf, search, levels=not chosen_level, indexed_words=self.kb.words
+        )
         return figure_first(question, cited, idf)
 
     def _retrieve(self, text: str, filters: Filters | None, places_of: str = "") -> list[Hit]:

@@ -9,8 +9,8 @@ from bot.levels import level_of_part
 from bot.scope import places_in
 from bot.types import Citation
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import query_groups, tokenize
-from retrieval.types import Hit
+from retrieval.lexical import clause_words, query_groups
+from retrieval.types import Clause, Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
 
@@ -41,6 +41,7 @@ def cover_parts(
     idf: dict[str, float],
     search: Callable[[str, str | None], list[Hit]] | None = None,
     levels: bool = True,
+    indexed_words: Callable[[Clause], frozenset[str]] = clause_words,
 ) -> list[Hit]:
     """Add, for each part of a question asked in several that no cited clause is about, the clause
     that best answers that part.
@@ -55,6 +56,7 @@ def cover_parts(
     level, searched for with the whole question and with the part, each filtered to the level (not
     with ``levels`` off: the caller filtered to a level). A part with nothing but places and levels
     ("洛阳呢？") gets no clause of its own: any clause that names 洛阳 would be about it.
+    ``indexed_words`` gives a clause's words; the knowledge base holds them already (``KnowledgeBase.words``).
     """
     parts = question_parts(question)
     if len(parts) < 2 or not cited:
@@ -65,7 +67,7 @@ def cover_parts(
 
     def words_of(hit: Hit) -> frozenset[str]:
         if hit.clause.id not in words:
-            words[hit.clause.id] = frozenset(tokenize(hit.clause.index_text()))
+            words[hit.clause.id] = indexed_words(hit.clause)
         return words[hit.clause.id]
 
     for part in parts:

@@ -9,14 +9,15 @@ for a figure needs a clause sentence that states one of the kind asked, about it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.extractive import intents, pick_sentences
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import query_groups, tokenize
+from retrieval.lexical import clause_words, query_groups, tokenize
 from retrieval.policy_splitter import lead_body
 from retrieval.support import ASKS_SUPPORT, SENTENCE
-from retrieval.types import Hit
+from retrieval.types import Clause, Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _ASKS_FIGURE = re.compile(r"多少|几[个年月天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
@@ -151,7 +152,9 @@ MIN_ASKED_SHARE = 0.5  # of the question's words (IDF-weighted) its asking sente
 _ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|几|能否|是否|如何|可以|能不能")
 
 
-def asked_coverage(question: str, hit: Hit, idf: dict[str, float]) -> float:
+def asked_coverage(
+    question: str, hit: Hit, idf: dict[str, float], indexed_words: Callable[[Clause], frozenset[str]] = clause_words
+) -> float:
     """How much of what the question asks the clause covers, leaving out the sentences that only tell
     the caller's situation ("我在安阳租的是国有单位的门面开小饭馆，疫情时停过业。"); 0 when all of it asks.
 
@@ -165,7 +168,7 @@ def asked_coverage(question: str, hit: Hit, idf: dict[str, float]) -> float:
     coverage = Coverage.of(query_groups(asked), idf)
     if coverage.total < MIN_ASKED_SHARE * Coverage.of(query_groups(question), idf).total:
         return 0.0  # "…开了一家宠物医院。有啥政策吗？": what is asked says too little to judge by
-    return coverage.share(set(tokenize(hit.clause.index_text())))
+    return coverage.share(indexed_words(hit.clause))
 
 
 def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list[Hit]:

@@ -25,7 +25,7 @@ from retrieval.cache import LRUCache
 from retrieval.chunker import split_clauses
 from retrieval.embeddings import Embedder, make_embedder
 from retrieval.hybrid_search import FusionParams, fuse
-from retrieval.lexical import LexicalIndex, expand_query, query_groups, query_tokens, tokenize
+from retrieval.lexical import LexicalIndex, clause_words, expand_query, query_groups, query_tokens, tokenize
 from retrieval.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from retrieval.policy_splitter import split_policies
 from retrieval.settings import RetrievalSettings
@@ -152,6 +152,12 @@ class KnowledgeBase:
     def idf(self) -> dict[str, float]:
         """Inverse document frequency of each indexed token."""
         return self._view.idf
+
+    def words(self, clause: Clause) -> frozenset[str]:
+        """``clause_words`` of an indexed clause, read from the index instead of cut again."""
+        view = self._view
+        i = view.pos.get(clause.id)
+        return view.token_sets[i] if i is not None else clause_words(clause)
 
     def get(self, clause_id: str) -> Clause | None:
         return self._view.clauses.get(clause_id)

@@ -8,11 +8,14 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from retrieval.vocabulary import ABBREVIATIONS, ASKING_WORDS, DOMAIN_WORDS, QUESTION_FORMS, STOPWORDS
+
+if TYPE_CHECKING:
+    from retrieval.types import Clause
 
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff%％]")
 _jieba_lock = threading.Lock()
@@ -33,6 +36,11 @@ def _jieba() -> Any:
             jieba.initialize()
             _jieba_ready = True
     return jieba
+
+
+def clause_words(clause: Clause) -> frozenset[str]:
+    """The words a clause is indexed by (title, 文号, heading path, text), which coverage counts."""
+    return frozenset(tokenize(clause.index_text()))
 
 
 def tokenize(text: str) -> list[str]:

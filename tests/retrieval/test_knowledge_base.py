@@ -14,7 +14,8 @@ import pytest
 from bot.settings import Settings
 from retrieval import knowledge_base
 from retrieval.knowledge_base import KnowledgeBase
-from retrieval.types import Filters
+from retrieval.lexical import clause_words
+from retrieval.types import Clause, Filters
 from tests.conftest import ROOT, make_settings
 from tests.support import make_docs
 
@@ -359,3 +360,12 @@ def test_a_newer_pipeline_re_reads_unchanged_files(
     longer = fresh_settings.model_copy(update={"max_clause_chars": 200})
     resplit = open_kb(longer).ingest([corpus_dir])
     assert resplit.unchanged == 0  # another clause size splits every file anew
+
+
+def test_the_words_of_a_clause_are_read_from_the_index_as_they_were_cut(shared_kb: KnowledgeBase) -> None:
+    hits = shared_kb.search("首次认定高新技术企业奖励", k=3)
+    assert hits
+    for hit in hits:
+        assert shared_kb.words(hit.clause) == clause_words(hit.clause)
+    outside = Clause(text="一个不在索引里的条款：奖励10万元。", title="别处的政策", source="elsewhere.txt")
+    assert shared_kb.words(outside) == clause_words(outside)
