@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
-from bot.levels import level_of_part
+from bot.levels import LEVEL_TOKENS, level_of_part
 from bot.scope import places_in
 from bot.types import Citation
 from retrieval.hybrid_search import Coverage
@@ -99,14 +99,9 @@ def _has_content(part: str, idf: dict[str, float]) -> bool:
     """Whether the part asks about something besides the places and levels of government it names."""
     places = places_in(part)
     return any(
-        word not in _LEVEL_TOKENS and not any(word in p or p in word for p in places)
+        word not in LEVEL_TOKENS and not any(word in p or p in word for p in places)
         for word in word_weights(part, idf)
     )
-
-
-_LEVEL_TOKENS = frozenset(
-    {"国家", "省", "市", "县", "省里", "市里", "县里", "省级", "市级", "县级", "全省", "全市", "中央"}
-)
 
 
 def compose(

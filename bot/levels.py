@@ -31,16 +31,24 @@ LEVEL_CHOICES = 4  # a level's best clauses, among which the one granting a sum 
 MIN_GRANT_SHARE = 0.1  # of the question part's words (IDF-weighted) its granting sentence must name
 
 
+# the words, as jieba cuts them, that only name a level: a question part of nothing else asks nothing
+LEVEL_TOKENS = frozenset({"国家", "省", "市", "县", "省里", "市里", "县里", "省级", "市级", "县级", "全省", "全市", "中央"})
+
+
 def level_of_part(part: str) -> str | None:
     """The one level of government a part of a question asks about ("社保国家说能缓缴到什么时候"), if any."""
-    named = [level for level, words in LEVEL_WORDS.items() if words.search(part)]
+    named = _levels_in(part)
     return named[0] if len(named) == 1 else None
 
 
 def levels_named(question: str) -> list[str]:
     """The levels of government a question asks about side by side (none unless it names two)."""
-    named = [level for level, words in LEVEL_WORDS.items() if words.search(question)]
+    named = _levels_in(question)
     return named if len(named) >= 2 else []
+
+
+def _levels_in(text: str) -> list[str]:
+    return [level for level, words in LEVEL_WORDS.items() if words.search(text)]
 
 
 def cover_levels(

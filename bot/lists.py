@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 MAX_ITEM_CHARS = 60  # a list whose items are longer is numbered paragraphs, not a list to show whole
 MAX_INTRO_CHARS = 34  # a line before a list this short introduces it ("一、申报10万元材料清单")
-MAX_NAMED_ROWS = 3  # table rows a question may pick by naming their first cell
+MAX_NAMED = 3  # table rows (by their first cell) or list tiers (by their label) a question may pick
 
 Fits = Callable[["_Candidate", list["_Candidate"]], bool]
 
@@ -86,7 +86,7 @@ def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidat
             table_of[key] = (rank, _run(lines, row.line).start)
             if table_of[key] != key and _names_cell(question, row.text.split("\t")[0].strip()):
                 named.append(key)
-    named = named[:MAX_NAMED_ROWS]
+    named = named[:MAX_NAMED]
     asked = {table_of[key] for key in named}
     shown = set(named) | asked  # the named rows and their headers
     chosen[:] = [c for c in chosen if not c.row or table_of[(c.rank, c.line)] not in asked or (c.rank, c.line) in shown]
@@ -112,7 +112,7 @@ def add_named_items(question: str, chosen: list[_Candidate], pool: list[_Candida
         label = _ITEM_LABEL.match(c.text) if c.item else None
         if label and label.group(1).strip() in asked:
             named.append(c)  # chosen already or not: the line that says what its figures are may be missing
-    for item in named[:MAX_NAMED_ROWS]:
+    for item in named[:MAX_NAMED]:
         before = [c for c in pool if c.rank == item.rank and c.line < item.line and c.text.rstrip().endswith(("：", ":"))]
         intro = max(before, key=lambda c: c.line, default=None)
         _add_all([c for c in (intro, item) if c is not None and c not in chosen], chosen, fits)

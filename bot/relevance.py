@@ -122,6 +122,11 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
+def kinds_asked(question: str) -> list[str]:
+    """The kinds of figure a question names (a rate, a sum of money, a count, a duration)."""
+    return [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+
+
 def asks_for_money(question: str) -> bool:
     """Whether the question asks for a sum of money or for the support there is."""
     return _FIGURE_KINDS["money"][0].search(question) is not None or ASKS_SUPPORT.search(question) is not None
@@ -139,7 +144,7 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     wanted = intents(question)
     if "document" in wanted:
         return False
-    kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+    kinds = kinds_asked(question)
     if kinds:
         return _figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
     if not _ASKS_FIGURE.search(question) or "amount" not in wanted:
@@ -179,13 +184,13 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
     Only clauses already cited are moved, none is brought in: a clause further down the ranking is
     not taken for the answer because it states a figure.
     """
-    kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+    kinds = kinds_asked(question)
     if not kinds or len(cited) <= 3 or "document" in intents(question):
         return cited
     if _figure_coverage(question, cited[:3], kinds, idf) >= MIN_FIGURE_COVERAGE:
         return cited
-    best = max(cited[3:], key=lambda h: _figure_coverage(question, [h], kinds, idf))
-    if _figure_coverage(question, [best], kinds, idf) < MIN_FIGURE_COVERAGE:
+    share, best = max(((_figure_coverage(question, [h], kinds, idf), h) for h in cited[3:]), key=lambda pair: pair[0])
+    if share < MIN_FIGURE_COVERAGE:
         return cited
     return [cited[0], best, *(h for h in cited[1:] if h is not best)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import _FIGURE_KINDS, asked_coverage, city_not_covered, figure_first, lacks_figure
+from bot.relevance import asked_coverage, city_not_covered, figure_first, kinds_asked, lacks_figure
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -87,7 +87,7 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
-    assert [k for k, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)] == kinds
+    assert kinds_asked(question) == kinds
 
 
 def test_a_date_is_not_a_duration() -> None:
