@@ -23,6 +23,7 @@ from bot.relevance import (
     asked_coverage,
     asks_for_money,
     city_not_covered,
+    deferred_figure,
     figure_first,
     lacks_figure,
     missing_year,
@@ -225,6 +226,12 @@ class Assistant:
         year = missing_year(question, cited)
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。"
+        deferred = deferred_figure(question, cited, self.kb.idf)
+        if deferred:
+            hit, sentence = deferred
+            clause = hit.clause
+            where = "".join(x for x in (clause.doc_number, f" {clause.clause}" if clause.clause else "") if x)
+            return f"找到的条款没有写明所问的具体数额，只说：“{sentence}”（《{clause.title}》{where}）。"
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
             return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。"
         return ""

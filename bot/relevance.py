@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extractive import intents, pick_sentences
+from bot.extractive import intents, pick_sentences, question_parts
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import clause_words, query_groups, tokenize
@@ -195,13 +195,68 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
     return [cited[0], best, *(h for h in cited[1:] if h is not best)]
 
 
+# what a clause says when it grants without a figure: "给予一次性奖励。", "由经办银行…合理确定", "另行制定"
+_DEFERS = re.compile(
+    r"给予(?:一次性|适当|相应|一定)?(?:的)?(?:资金)?(?:奖励|补助|补贴|奖补|支持|扶持)$"
+    r"|由.{2,30}(?:确定|核定|决定)|另行(?:制定|通知|公布)"
+)
+_PIECE = re.compile(r"[^，,。；！？\n]+")
+_FIGURE_NAME = re.compile(r"利率|费率|税率|比例|额度|金额|标准")
+MIN_DEFERRING_COVERAGE = 0.5  # of a question part's subject a deferring sentence must hold
+
+
+def deferred_figure(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit, str] | None:
+    """A clause sentence most about a part that asks for a sum or a rate, which grants it without one.
+
+    "安阳对新认定的小巨人一次性奖励多少钱？" is answered by "对新认定的专精特新“小巨人”企业…给予一次性
+    奖励。": the policy names no amount, and the sums of its neighbouring sentences are for other
+    titles. "创业担保贷款年利率是多少？" by "具体额度及利率由经办银行…合理确定". The deferring words must
+    stand in a piece of the sentence that states no figure, and the sentence must be one of those
+    that cover the part best (at least MIN_DEFERRING_COVERAGE); when a sentence stating the figure
+    covers it as well, the deferring piece must name the figure asked (利率, 比例…).
+    Returns the clause and its sentence, or None.
+    """
+    places = places_in(question)
+    for part in question_parts(question):
+        kinds = [k for k in kinds_asked(part) if k in ("money", "rate")]
+        if not kinds:
+            continue
+        # the part's own words, not their stand-ins: "加计扣除" is not found in a sentence on 研发人才
+        subject = {w: idf.get(w, 1.0) for w in tokenize(part) if not _FIGURE_WORD.search(w) and not _is_place(w, places)}
+        total = sum(subject.values()) or 1.0
+        scored = []  # (share of the subject, states a figure of the kind asked, sentence, its clause)
+        for hit in hits[:3]:
+            for sentence in SENTENCE.findall(hit.clause.text):
+                words = set(tokenize(sentence))
+                share = sum(w for t, w in subject.items() if t in words) / total
+                scored.append((share, any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds), sentence, hit))
+        top = max((share for share, *_ in scored), default=0.0)
+        if top < MIN_DEFERRING_COVERAGE:
+            continue
+        stated = max((share for share, figure, *_ in scored if figure), default=0.0)
+        asked_names = set(_FIGURE_NAME.findall(part))
+        for share, figure, sentence, hit in scored:
+            if share < top or figure:
+                continue
+            for piece in _PIECE.findall(sentence):
+                if not _DEFERS.search(piece) or _STATES_FIGURE.search(piece):
+                    continue
+                if stated < top or asked_names & set(_FIGURE_NAME.findall(piece)):
+                    return hit, sentence.strip()
+    return None
+
+
+def _is_place(word: str, places: list[str]) -> bool:
+    return any(word in p or p in word for p in places)
+
+
 def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)
     groups = [
         (word, members)
         for word, members in query_groups(question)
-        if not _FIGURE_WORD.search(word) and not any(word in p or p in word for p in places)
+        if not _FIGURE_WORD.search(word) and not _is_place(word, places)
     ]
     coverage = Coverage.of(groups, idf)
     best = 0.0

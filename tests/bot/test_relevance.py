@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.relevance import asked_coverage, city_not_covered, figure_first, kinds_asked, lacks_figure
+from bot.relevance import (
+    asked_coverage,
+    city_not_covered,
+    deferred_figure,
+    figure_first,
+    kinds_asked,
+    lacks_figure,
+)
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -56,6 +63,45 @@ def test_a_cited_clause_with_the_figure_moves_up_where_the_check_reads() -> None
     assert figure_first(question, [*applying, applying[0]], idf) == [*applying, applying[0]]
     # only clauses already cited move up: three or fewer are all read already
     assert figure_first(question, applying, idf) == applying
+
+
+_GIANTS = (
+    "对新认定的独角兽企业、省级创新龙头企业，最高分别给予1000万元、50万元的一次性奖励；"
+    "对新认定的专精特新“小巨人”企业、国家级技术创新示范企业给予一次性奖励。"
+)
+_LOANS = "小微企业可申请最高300万元创业担保贷款，具体额度及利率由经办银行合理确定，贷款期限最长不超过2年。"
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "deferring"),
+    [
+        # the sentence about the subject grants without a sum; the sums beside it are for other titles
+        ("安阳对新认定的专精特新小巨人企业一次性奖励多少钱？", _GIANTS, "对新认定的专精特新“小巨人”企业、国家级技术创新示范企业给予一次性奖励。"),
+        # the rate asked is left to the bank, in a sentence that states another figure (a sum)
+        ("小微企业申请最高300万元的创业担保贷款，年利率是多少？", _LOANS, _LOANS),
+        # the sum is stated: nothing deferred
+        ("新认定的省级创新龙头企业奖励多少钱？", _GIANTS, None),
+        ("小微企业创业担保贷款最高能贷多少钱？", _LOANS, None),
+        # a duration is not a sum or a rate: the check leaves it to lacks_figure
+        ("创业担保贷款期限多久？", _LOANS, None),
+    ],
+)
+def test_a_clause_that_grants_without_the_figure_asked_defers_it(
+    question: str, clause: str, deferring: str | None
+) -> None:
+    hit = _hit(clause)
+    found = deferred_figure(question, [hit], _idf(question, clause))
+    assert (found[1] if found else None) == deferring
+    if found:
+        assert found[0] is hit
+
+
+def test_a_deferring_sentence_about_something_else_defers_nothing() -> None:
+    """The deferring sentence must itself be about the part asked, not share a stand-in word with it."""
+    clause = "对市场认可的科技型中小企业研发人才及团队，按照一定比例对个人所得税形成地方财力部分给予奖补。"
+    question = "科技型中小企业研发费用加计扣除按多少比例扣？"
+    idf = _idf(question, clause) | {"加计": 4.6, "扣除": 4.1, "加计扣除": 4.9, "费用": 2.8}  # rarer in the corpus
+    assert deferred_figure(question, [_hit(clause)], idf) is None
 
 
 def test_the_subject_may_sit_in_the_heading_path() -> None:
