@@ -102,6 +102,21 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
     assert "资产总额、固定资产、年销售收入分别为" in lines[tier - 1]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # 老公 and 二胎 are the caller's words for the rule's 夫妻 and 二孩; the story kept it under the threshold
+        ("我和老公都在交公积金，去年生了二胎，现在在安阳市区买房，公积金最多能贷多少？", "70万元"),
+        # IPO and 深交所 for 首次公开发行 and 深圳证券交易所: the province's subsidy by stage
+        ("安阳的企业准备去深交所主板IPO，省里按阶段给多少补助？上市成功后安阳市再奖多少？", "150万元"),
+    ],
+)
+def test_callers_words_find_the_rules_words(assistant: Assistant, question: str, expected: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered
+    assert expected in answer.answer
+
+
 def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None:
     answer = assistant.ask("河南省级制造业创新中心晋升为国家级的奖励多少？")
     assert answer.citations
