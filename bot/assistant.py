@@ -27,6 +27,7 @@ from bot.relevance import (
     figure_first,
     lacks_figure,
     missing_year,
+    parts_coverage,
     regional,
 )
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
@@ -177,7 +178,12 @@ class Assistant:
         # caller's story around the question may lower its coverage, what is asked may not
         relevant = (
             bool(cited)
-            and max(cited[0].coverage, asked_coverage(question, cited[0], self.kb.idf, self.kb.words)) >= threshold
+            and max(
+                cited[0].coverage,
+                asked_coverage(question, cited[0], self.kb.idf, self.kb.words),
+                parts_coverage(question, hits, self.kb.idf, self.kb.words),
+            )
+            >= threshold
         )
         if relevant:  # out of scope or beside the point: nothing to complete, no searches spent
             cited = self._complete(question, cited, hits, filters)

@@ -176,6 +176,26 @@ def asked_coverage(
     return coverage.share(indexed_words(hit.clause))
 
 
+def parts_coverage(
+    question: str, hits: list[Hit], idf: dict[str, float], indexed_words: Callable[[Clause], frozenset[str]] = clause_words
+) -> float:
+    """For a question asked in several parts, how well the worst covered part is covered by its best
+    clause among the first five; 0 for a question in one part.
+
+    "…第一次升规入统，县里有一次性奖励吗？另外办土地、房产更名要交契税吗？" asks two things that two
+    policies answer: no one clause covers the whole question, while each part has its clause.
+    """
+    parts = [Coverage.of(query_groups(p), idf) for p in question_parts(question)]
+    parts = [p for p in parts if len(p.weights) >= MIN_PART_WORDS]
+    if len(parts) < 2:
+        return 0.0
+    words = [indexed_words(h.clause) for h in hits[:5]]
+    return min(max((part.share(w) for w in words), default=0.0) for part in parts)
+
+
+MIN_PART_WORDS = 2  # "省里呢？" is not a part to be covered on its own
+
+
 def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list[Hit]:
     """Move up, to second, a cited clause that states the kind of figure asked when the first three do not.
 

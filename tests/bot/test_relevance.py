@@ -11,6 +11,7 @@ from bot.relevance import (
     figure_first,
     kinds_asked,
     lacks_figure,
+    parts_coverage,
 )
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
@@ -181,3 +182,15 @@ def test_a_question_that_asks_too_little_is_judged_whole() -> None:
     hit = _hit(clause, title="安阳市科技创新政策")
     question = "我在安阳开了一家宠物医院，去年营业额三百万，装修花了不少钱。有啥政策吗？"
     assert asked_coverage(question, hit, _idf(question, clause)) == 0.0
+
+
+def test_each_part_of_a_two_topic_question_may_have_its_own_clause() -> None:
+    question = "我们厂今年第一次升规入统，县里有一次性奖励吗？另外办土地、房产更名要交契税吗？"
+    reward = _hit("对首次上规入统企业，由所在县政府一次性奖励8万元。")
+    deed = _hit("首次小升规工业企业办理土地使用权和房屋所有权更名时，免征契税。")
+    idf = _idf(question, reward.clause.text, deed.clause.text)
+    assert parts_coverage(question, [reward, deed], idf) >= 0.5
+    # the worst covered part counts: a second part that nothing answers keeps the question uncovered
+    assert parts_coverage(question, [reward], idf) < 0.4
+    # a question in one part is judged whole, as before
+    assert parts_coverage("第一次升规入统有一次性奖励吗？", [reward], idf) == 0.0
