@@ -141,6 +141,9 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(需要|要|准备|提交|提供)(什么|哪些)?(材料|资料|证明)"), ("申报材料", "提供", "复印件", "证明")),
     (re.compile(r"(找谁|哪个部门|哪个单位|谁负责|去哪|向谁)"), ("责任单位", "受理", "负责", "牵头")),
     (re.compile(r"(文号|哪个文件|什么文件|哪份文件)"), ("号", "通知", "印发")),
+    # a caller's figures ("年销售3个多亿", "资产7000万") in the rules' units ("4亿元以下", "8000万元")
+    (re.compile(r"\d\s*(个多?|多)?亿(?!元)"), ("亿元",)),
+    (re.compile(r"\d\s*万(?![元人户家个平亩吨])"), ("万元",)),
 )
 
 # Words jieba should keep whole (it still emits their parts in search mode).

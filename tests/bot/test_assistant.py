@@ -109,6 +109,8 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ("我和老公都在交公积金，去年生了二胎，现在在安阳市区买房，公积金最多能贷多少？", "70万元"),
         # IPO and 深交所 for 首次公开发行 and 深圳证券交易所: the province's subsidy by stage
         ("安阳的企业准备去深交所主板IPO，省里按阶段给多少补助？上市成功后安阳市再奖多少？", "150万元"),
+        # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
+        ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
     ],
 )
 def test_callers_words_find_the_rules_words(assistant: Assistant, question: str, expected: str) -> None:
