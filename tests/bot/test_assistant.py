@@ -111,6 +111,8 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ("安阳的企业准备去深交所主板IPO，省里按阶段给多少补助？上市成功后安阳市再奖多少？", "150万元"),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
+        # "管到啥时候" asks how long the notice is in force: 有效期至
+        ("省金融局、人行郑州中支、河南银保监局发的加强金融支持小微企业和个体工商户纾困的通知管到啥时候？", "有效期至2022年底"),
     ],
 )
 def test_callers_words_find_the_rules_words(assistant: Assistant, question: str, expected: str) -> None:
