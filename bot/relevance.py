@@ -215,10 +215,10 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
     return [cited[0], best, *(h for h in cited[1:] if h is not best)]
 
 
-# what a clause says when it grants without a figure: "给予一次性奖励。", "由经办银行…合理确定", "另行制定"
+# what a clause says when it grants without a figure: "给予一次性奖励。", "由经办银行…合理确定", "另行制定", "一定比例"
 _DEFERS = re.compile(
     r"给予(?:一次性|适当|相应|一定)?(?:的)?(?:资金)?(?:奖励|补助|补贴|奖补|支持|扶持)$"
-    r"|由.{2,30}(?:确定|核定|决定)|另行(?:制定|通知|公布)"
+    r"|由.{2,30}(?:确定|核定|决定)|另行(?:制定|通知|公布)|一定(?:比例|额度|金额|数额)"
 )
 _PIECE = re.compile(r"[^，,。；！？\n]+")
 _FIGURE_NAME = re.compile(r"利率|费率|税率|比例|额度|金额|标准")

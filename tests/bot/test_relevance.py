@@ -80,6 +80,12 @@ _LOANS = "小微企业可申请最高300万元创业担保贷款，具体额度�
         ("安阳对新认定的专精特新小巨人企业一次性奖励多少钱？", _GIANTS, "对新认定的专精特新“小巨人”企业、国家级技术创新示范企业给予一次性奖励。"),
         # the rate asked is left to the bank, in a sentence that states another figure (a sum)
         ("小微企业申请最高300万元的创业担保贷款，年利率是多少？", _LOANS, _LOANS),
+        # "一定比例": the share asked is not fixed, only its cap (a sum, not the rate asked)
+        (
+            "技改示范类项目的设备、软件投资后补助，按百分之几补？",
+            "一是对技改示范类项目的设备、软件实际投资给予一定比例后补助，最高不超过1000万元。",
+            "一是对技改示范类项目的设备、软件实际投资给予一定比例后补助，最高不超过1000万元。",
+        ),
         # the sum is stated: nothing deferred
         ("新认定的省级创新龙头企业奖励多少钱？", _GIANTS, None),
         ("小微企业创业担保贷款最高能贷多少钱？", _LOANS, None),
