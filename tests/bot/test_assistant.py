@@ -111,6 +111,12 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ("安阳的企业准备去深交所主板IPO，省里按阶段给多少补助？上市成功后安阳市再奖多少？", "150万元"),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
+        # "一年能报几次、啥时候报" in the rules' words: 每年申报两次
+        (
+            "我是县里政府性融资担保公司的，去年帮几家小微企业担保的贷款出了代偿，想申请市里资金池的代偿补偿，"
+            "一年能报几次、啥时候报、交给谁？",
+            "每年申报两次",
+        ),
         # "管到啥时候" asks how long the notice is in force: 有效期至
         ("省金融局、人行郑州中支、河南银保监局发的加强金融支持小微企业和个体工商户纾困的通知管到啥时候？", "有效期至2022年底"),
     ],
