@@ -68,6 +68,8 @@ FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
 _JUNK = re.compile(r"^附件|附件[:：]|现(?:将有关事项|就有关事项)?通知如下|印发给你们|请认真(?:贯彻)?(?:落实|执行|遵照)|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
 
+_LOG_IN = re.compile(r"登录|登陆")  # "登录“河南政务服务网”（https://…）": where to apply, not a contact line
+
 
 @dataclass(frozen=True)
 class Extract:
@@ -115,7 +117,9 @@ def pick_sentences(
     if not pool or pool[0].score <= 0:
         return []
     chosen: list[_Candidate] = [pool[0]]
-    for part in question_parts(question)[1:]:
+    parts = question_parts(question)
+    asks = [asking_piece(p) for p in parts]
+    for part in [a for a, p in zip(asks, parts, strict=True) if a != p] + parts[1:]:
         best = _best_for_part(part, pool, weights, idf)
         if best is not None and len(chosen) < limit and _fits(best, chosen, budget):
             chosen.append(best)
@@ -281,6 +285,17 @@ def question_parts(question: str) -> list[str]:
     return [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
 
 
+_ASKS = re.compile(r"多少|什么|怎么|哪|几|能否|是否|如何|能不能|吗|呢|啥|咋|多久|多长")
+
+
+def asking_piece(part: str) -> str:
+    """The last piece of a part, between commas, that asks ("…想走环评告知承诺制，在哪儿申请" ->
+    "在哪儿申请"); the whole part when it has one piece or none asks."""
+    pieces = [p for p in re.split(r"[，,]", part) if p.strip()]
+    asking = [p for p in pieces if _ASKS.search(p)]
+    return asking[-1].strip() if len(pieces) > 1 and asking else part
+
+
 def _best_for_part(
     part: str, pool: list[_Candidate], whole: dict[str, float], idf: dict[str, float] | None
 ) -> _Candidate | None:
@@ -315,8 +330,8 @@ def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wan
         bonus += 0.1
     if (len(sentence) < 12 and not _NUMBER.search(sentence)) or _HEADING.match(sentence):
         bonus -= 0.2  # a bare heading ("(六) 落实税收优惠政策。") says little on its own
-    if _JUNK.search(sentence):
-        bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing
+    if _JUNK.search(sentence) and not _LOG_IN.search(sentence):
+        bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing (a site to log in to does)
     return overlap(weights, tokens) + bonus
 
 

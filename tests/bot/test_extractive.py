@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extractive import intents, pick_sentences
+from bot.extractive import asking_piece, intents, pick_sentences
 from retrieval.types import Clause, Hit
 
 GAZELLE = (
@@ -157,3 +157,21 @@ def test_counts_and_times_in_chinese_numerals_answer_how_often_and_when() -> Non
     chosen = _sentences(question, [_hit(materials), _hit(clause)])
     assert any("两次" in s for s in chosen)
     assert any("十日内" in s for s in chosen)
+
+
+def test_the_asking_piece_of_a_part_gets_its_sentence() -> None:
+    """"…想走环评告知承诺制，在哪儿申请？": the story before the comma drowned the ask in the whole part."""
+    procedure = _hit(
+        "三、办理程序\n（一）申请。建设单位登录“河南政务服务网”（<https://www.hnzwfw.gov.cn/>），按要求上传相关资料后提交。\n"
+        "（二）审批。环评文件行政审批部门在受理完成后1个工作日内做出审批决定。\n"
+        "（三）公示。审批部门通过其网站对受理的建设项目环境影响评价文件有关信息进行公开。"
+    )
+    chosen = _sentences("我们在省级产业园区的项目想走环评告知承诺制，在哪儿申请？受理后多久能批？", [procedure])
+    assert any("河南政务服务网" in s for s in chosen)  # a site to log in to is not a contact line
+    assert any("1个工作日" in s for s in chosen)
+
+
+def test_asking_piece() -> None:
+    assert asking_piece("我们在省级产业园区的项目想走环评告知承诺制，在哪儿申请") == "在哪儿申请"
+    assert asking_piece("受理后多久能批") == "受理后多久能批"
+    assert asking_piece("我们是高企，研发补助") == "我们是高企，研发补助"  # nothing asks: the whole part
