@@ -217,8 +217,9 @@ def figure_first(question: str, cited: list[Hit], idf: dict[str, float]) -> list
 
 # what a clause says when it grants without a figure: "给予一次性奖励。", "由经办银行…合理确定", "另行制定", "一定比例"
 _DEFERS = re.compile(
-    r"给予(?:一次性|适当|相应|一定)?(?:的)?(?:资金)?(?:奖励|补助|补贴|奖补|支持|扶持)$"
+    r"(?:给予|予以)[^，,。；]{0,8}(?:奖励|补助|补贴|奖补|支持|扶持|贴息)$"
     r"|由.{2,30}(?:确定|核定|决定)|另行(?:制定|通知|公布)|一定(?:比例|额度|金额|数额)"
+    r"|(?:继续|延续)(?:实施|执行)[^，,。；]{0,20}(?:补贴|补助|奖励|奖补)"
 )
 _PIECE = re.compile(r"[^，,。；！？\n]+")
 _FIGURE_NAME = re.compile(r"利率|费率|税率|比例|额度|金额|标准")
@@ -258,8 +259,8 @@ def deferred_figure(question: str, hits: list[Hit], idf: dict[str, float]) -> tu
         for share, figure, sentence, hit in scored:
             if share < top or figure:
                 continue
-            for piece in _PIECE.findall(sentence):
-                if not _DEFERS.search(piece) or _STATES_FIGURE.search(piece):
+            for piece in _PIECE.findall(sentence):  # the sentence states no figure of the kind asked
+                if not _DEFERS.search(piece):
                     continue
                 if stated < top or asked_names & set(_FIGURE_NAME.findall(piece)):
                     return hit, sentence.strip()
