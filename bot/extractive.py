@@ -16,6 +16,7 @@ from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, tokenize
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
+from retrieval.vocabulary import ASKING_WORDS
 
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -270,9 +271,15 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+# the pieces jieba cuts out of a way of asking ("能不能" -> 不能, "低一点" -> 一点): rare in clauses, so
+# heavy by IDF, and never what a sentence must hold to answer
+_ASKING_PIECES = ASKING_WORDS | {"不能", "一点", "一些", "没有", "能否"}
+
+
 def word_weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
-    """Each word of ``text`` (abbreviations expanded) with its IDF, 1.0 when unknown."""
-    return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text))}
+    """Each word of ``text`` (abbreviations expanded) with its IDF, 1.0 when unknown; not the words
+    that only ask."""
+    return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text)) if t not in _ASKING_PIECES}
 
 
 def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:

@@ -117,6 +117,12 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
             "一年能报几次、啥时候报、交给谁？",
             "每年申报两次",
         ),
+        # "有没有放宽" asks for a lower bar: the rules' 规模标准减按80%执行 (能不能, 没有 only ask)
+        (
+            "我们是做面粉加工的高企，想申报河南省农业产业化重点龙头企业，资产、固定资产、销售收入分别要到多少？"
+            "高企有没有放宽？",
+            "减按80%执行",
+        ),
         # "管到啥时候" asks how long the notice is in force: 有效期至
         ("省金融局、人行郑州中支、河南银保监局发的加强金融支持小微企业和个体工商户纾困的通知管到啥时候？", "有效期至2022年底"),
     ],
