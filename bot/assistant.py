@@ -7,6 +7,7 @@ trust checks, else the extractive answer -> memory -> Answer.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from bot.composer import compose, cover_parts, refusal, select_hits
+from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
@@ -39,6 +40,7 @@ from retrieval.policy_splitter import lead_body
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
+_LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
 
@@ -142,16 +144,17 @@ class Assistant:
     def _extractive(self, question: str, filters: Filters | None) -> tuple[str, tuple[Citation, ...], bool]:
         """The offline answer, or the honest refusal: (text, citations, answered)."""
         _, cited, reason = self._supported_hits(question, filters)
-        if not cited:
-            return refusal(question, len(self.kb.sources()), reason), (), False
+        if reason or not cited:
+            return self._refusal(question, cited, reason)
         text, citations = compose(question, cited, self.settings.max_answer_chars, self.kb.idf)
         return text, tuple(citations), True
 
     def _llm_answer(self, standalone: str, filters: Filters | None, base: dict[str, Any]) -> Answer:
         hits, cited, reason = self._supported_hits(standalone, filters)
-        if not cited:
+        if reason or not cited:
             self._count("refused")
-            return Answer(refusal(standalone, len(self.kb.sources()), reason), [], False, "llm", **base)
+            text, quoted, _ = self._refusal(standalone, cited, reason)
+            return Answer(text, list(quoted), False, "llm", **base)
         # the clauses the offline answer would cite come first (a compared level's own rule, the
         # clause for a second part), then the rest of what the search found
         shown = cited + [h for h in hits if all(h.clause.id != c.clause.id for c in cited)]
@@ -167,8 +170,17 @@ class Assistant:
         self._count("extractive")
         return Answer(text, citations, True, "extractive", notice=notice, **base)
 
+    def _refusal(self, question: str, quoted: list[Hit], reason: str) -> tuple[str, tuple[Citation, ...], bool]:
+        """The honest refusal, citing the clause its reason quotes (one that grants without the figure)."""
+        if quoted and reason:
+            lead = "未找到写明所问金额或比例的政策条款。"
+            text = refusal(question, len(self.kb.sources()), reason, lead, ASK_ISSUER)
+            return text, (Citation.from_hit(1, quoted[0]),), False
+        return refusal(question, len(self.kb.sources()), reason), (), False
+
     def _supported_hits(self, question: str, filters: Filters | None) -> tuple[list[Hit], list[Hit], str]:
-        """The retrieved clauses, those an answer may cite (none: refuse), and why it must refuse."""
+        """The retrieved clauses, those an answer may cite, and why it must refuse instead ("" when it
+        need not). A refusal comes with no clause, or with the one clause its reason quotes."""
         threshold = self.settings.refusal_threshold
         reason = self._out_of_scope(question)
         hits = [] if reason else self._retrieve(question, filters)
@@ -187,8 +199,10 @@ class Assistant:
         )
         if relevant:  # out of scope or beside the point: nothing to complete, no searches spent
             cited = self._complete(question, cited, hits, filters)
-        if cited and not reason:
-            reason = self._unsupported(question, cited, filters)
+        if cited and not reason and relevant:
+            reason, quoted = self._unsupported(question, cited, filters)
+            if reason:
+                return hits, quoted, reason
         if reason or not relevant:
             return hits, [], reason
         return hits, cited, ""
@@ -224,23 +238,24 @@ class Assistant:
         wide = self.kb.search(text, self.settings.top_k * 3, filters)
         return regional(wide, places_of or text)[: self.settings.top_k]
 
-    def _unsupported(self, question: str, cited: list[Hit], filters: Filters | None) -> str:
+    def _unsupported(self, question: str, cited: list[Hit], filters: Filters | None) -> tuple[str, list[Hit]]:
+        """Why the cited clauses do not answer the question ("" when they do), and the clause the
+        reason quotes, if any."""
         asks_other_level = filters is not None and filters.level in ("国家", "省")
         city = None if asks_other_level else city_not_covered(question, cited)
         if city:
-            return f"已收录的政策中没有{city}本地的相关规定。"
+            return f"已收录的政策中没有{city}本地的相关规定。", []
         year = missing_year(question, cited)
         if year:
-            return f"已收录的相关政策中没有 {year} 年的规定。"
+            return f"已收录的相关政策中没有 {year} 年的规定。", []
         deferred = deferred_figure(question, cited, self.kb.idf)
         if deferred:
             hit, sentence = deferred
-            clause = hit.clause
-            where = "".join(x for x in (clause.doc_number, f" {clause.clause}" if clause.clause else "") if x)
-            return f"找到的条款没有写明所问的具体数额，只说：“{sentence}”（《{clause.title}》{where}）。"
+            sentence = _LABEL.sub("", sentence)  # "政策内容：对承担…" quotes from "对承担…"
+            return f"条款只写明：{sentence}[1]", [hit]
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
-            return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。"
-        return ""
+            return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。", []
+        return "", []
 
     def _out_of_scope(self, question: str) -> str:
         if not is_policy_question(question):

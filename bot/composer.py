@@ -133,14 +133,16 @@ def compose(
     return "\n".join(lines), citations
 
 
-def refusal(question: str, sources: int, reason: str = "") -> str:
+ASK_AGAIN = "建议：换一种说法再问，写明政策名称、地区或扶持类型（如“安阳 高新技术企业 奖励”）；或拨打 12345 政务服务便民热线咨询。"
+ASK_ISSUER = "建议：具体标准以发文单位的规定为准，可向发文单位咨询，或拨打 12345 政务服务便民热线。"
+
+
+def refusal(
+    question: str, sources: int, reason: str = "", lead: str = "未找到相关政策条款。", advice: str = ASK_AGAIN
+) -> str:
     """The honest answer when no clause fits."""
     why = f"{reason}\n" if reason else ""
-    return (
-        f"未找到相关政策条款。{why}已检索：“{question}”（在已收录的 {sources} 份政策文件中）。\n"
-        "建议：换一种说法再问，写明政策名称、地区或扶持类型（如“安阳 高新技术企业 奖励”）；"
-        "或拨打 12345 政务服务便民热线咨询。"
-    )
+    return f"{lead}{why}已检索：“{question}”（在已收录的 {sources} 份政策文件中）。\n{advice}"
 
 
 def _cited_lines(ex: Extract, n: int) -> list[str]:

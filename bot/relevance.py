@@ -27,20 +27,22 @@ _STATES_FIGURE = re.compile(
 )
 
 _CN = "一二三四五六七八九十两百千"
+_RATIO = r"\d+\s*[:：]\s*\d+(?!\s*[:：]?\d)"  # "按1:1的比例给予配套支持" (not a time such as 9:30:00)
 _SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天, 个工作日… (not "5月1日", a date)
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "rate": (
         re.compile(r"税率|费率|征收率|利率|比例|比率|几成|几折|百分之|多少个?(?:点|百分点|基点)"),
-        re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|百分点|基点|BP|[{_CN}]成|减半|全额|\d+\s*倍"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|百分点|基点|BP|[{_CN}]成|减半|全额|\d+\s*倍|{_RATIO}"),
     ),
     "money": (
         re.compile(
-            rf"多少钱|多少万|金额|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减|拿|领)多少(?!{_SPAN}|名|人|家|项|个)"
+            rf"多少钱|多少万|金额|额度|(?:奖励|补贴|补助|给|发|补|奖|贴|退|减|拿|领)多少(?!{_SPAN}|名|人|家|项|个)"
             r"|多少(?:补贴|奖励|资金)|(?:哪|几)[几]?笔(?:钱|资金|奖励|补助|补贴)?"
         ),
         re.compile(
-            rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元)|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
+            rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万(?![人户家个台度平亩吨次]))|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
+            rf"|{_RATIO}"
         ),
     ),
     "count": (
@@ -227,43 +229,60 @@ MIN_DEFERRING_COVERAGE = 0.5  # of a question part's subject a deferring sentenc
 
 
 def deferred_figure(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit, str] | None:
-    """A clause sentence most about a part that asks for a sum or a rate, which grants it without one.
+    """A clause sentence most about what the question asks, a sum or a rate, that grants it without one.
 
     "安阳对新认定的小巨人一次性奖励多少钱？" is answered by "对新认定的专精特新“小巨人”企业…给予一次性
     奖励。": the policy names no amount, and the sums of its neighbouring sentences are for other
-    titles. "创业担保贷款年利率是多少？" by "具体额度及利率由经办银行…合理确定". The deferring words must
-    stand in a piece of the sentence that states no figure, and the sentence must be one of those
-    that cover the part best (at least MIN_DEFERRING_COVERAGE); when a sentence stating the figure
-    covers it as well, the deferring piece must name the figure asked (利率, 比例…).
-    Returns the clause and its sentence, or None.
+    titles. "创业担保贷款年利率是多少？" by "具体额度及利率由经办银行…合理确定". Every ask of the question
+    (its parts, and the asking pieces of a part: "最高贷多少，年利率是多少") must be for a sum or a
+    rate and be deferred so, or the rest is answered as usual. An ask is deferred when one of the
+    sentences of the cited clauses that cover it best (at least MIN_DEFERRING_COVERAGE) states no
+    figure of the kind asked and has a piece with deferring words, while no sentence of the cited
+    clauses covers it as well with the figure, unless the deferring piece names the figure asked
+    (利率, 比例…). A figure in another policy that the caller's words fit less closely does not count
+    ("房东…给予适当奖补" beside another notice's "给予20%的奖补"; eval/RESULTS.md). Returns the first deferring clause and sentence, or None.
     """
     places = places_in(question)
-    for part in question_parts(question):
-        kinds = [k for k in kinds_asked(part) if k in ("money", "rate")]
-        if not kinds:
+    asks = [piece for part in question_parts(question) for piece in _asks_of(part)]
+    found: tuple[Hit, str] | None = None
+    for ask in asks:
+        deferred = _deferring(ask, hits, places, idf)
+        if deferred is None:
+            return None
+        found = found or deferred
+    return found
+
+
+def _asks_of(part: str) -> list[str]:
+    """The asking pieces of a part when it has several ("最高贷多少，年利率是多少"), else the part."""
+    pieces = [p for p in re.split(r"[，,]", part) if _ASKING.search(p)]
+    return pieces if len(pieces) > 1 else [part]
+
+
+def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, float]) -> tuple[Hit, str] | None:
+    kinds = [k for k in kinds_asked(ask) if k in ("money", "rate")]
+    if not kinds:
+        return None
+    # the ask's own words, not their stand-ins: "加计扣除" is not found in a sentence on 研发人才
+    subject = {w: idf.get(w, 1.0) for w in tokenize(ask) if not _FIGURE_WORD.search(w) and not _is_place(w, places)}
+    total = sum(subject.values()) or 1.0
+    scored = []  # (share of the subject, states a figure of the kind asked, sentence, its clause)
+    for hit in hits:
+        for sentence in SENTENCE.findall(hit.clause.text):
+            words = set(tokenize(sentence))
+            share = sum(w for t, w in subject.items() if t in words) / total
+            scored.append((share, any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds), sentence, hit))
+    top = max((share for share, *_ in scored), default=0.0)
+    if top < MIN_DEFERRING_COVERAGE:
+        return None
+    stated = max((share for share, figure, *_ in scored if figure), default=0.0)
+    asked_names = set(_FIGURE_NAME.findall(ask))
+    for share, figure, sentence, hit in scored:
+        if share < top or figure:
             continue
-        # the part's own words, not their stand-ins: "加计扣除" is not found in a sentence on 研发人才
-        subject = {w: idf.get(w, 1.0) for w in tokenize(part) if not _FIGURE_WORD.search(w) and not _is_place(w, places)}
-        total = sum(subject.values()) or 1.0
-        scored = []  # (share of the subject, states a figure of the kind asked, sentence, its clause)
-        for hit in hits[:3]:
-            for sentence in SENTENCE.findall(hit.clause.text):
-                words = set(tokenize(sentence))
-                share = sum(w for t, w in subject.items() if t in words) / total
-                scored.append((share, any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds), sentence, hit))
-        top = max((share for share, *_ in scored), default=0.0)
-        if top < MIN_DEFERRING_COVERAGE:
-            continue
-        stated = max((share for share, figure, *_ in scored if figure), default=0.0)
-        asked_names = set(_FIGURE_NAME.findall(part))
-        for share, figure, sentence, hit in scored:
-            if share < top or figure:
-                continue
-            for piece in _PIECE.findall(sentence):  # the sentence states no figure of the kind asked
-                if not _DEFERS.search(piece):
-                    continue
-                if stated < top or asked_names & set(_FIGURE_NAME.findall(piece)):
-                    return hit, sentence.strip()
+        for piece in _PIECE.findall(sentence):  # the sentence states no figure of the kind asked
+            if _DEFERS.search(piece) and (stated < top or asked_names & set(_FIGURE_NAME.findall(piece))):
+                return hit, sentence.strip()
     return None
 
 

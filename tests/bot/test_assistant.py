@@ -184,6 +184,20 @@ def test_honest_refusal(assistant: Assistant, question: str) -> None:
     assert question in answer.answer  # says what was searched
 
 
+def test_a_sum_the_clause_leaves_open_is_refused_quoting_the_clause(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳市对新认定的国家级专精特新“小巨人”企业，市里一次性奖励具体多少钱？")
+    assert answer.answered is False
+    assert answer.answer.startswith("未找到写明所问金额或比例的政策条款。")
+    assert "给予一次性奖励。[1]" in answer.answer  # the words of the clause, which the caller can open
+    assert [c.n for c in answer.citations] == [1]
+    assert "给予一次性奖励" in answer.citations[0].text
+    assert "发文单位" in answer.answer
+    assert "12345" in answer.answer
+    # the same clause answers a question for another title it prices, and a question in two parts
+    # whose other part has its figure is answered, not refused whole
+    assert assistant.ask("安阳对新认定的小巨人奖多少钱？省瞪羚企业奖多少？").answered
+
+
 @pytest.mark.parametrize("question", ["", "   ", "问" * 501])
 def test_bad_questions_get_one_clear_sentence(assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError) as info:

@@ -114,6 +114,23 @@ def test_a_clause_that_grants_without_the_figure_asked_defers_it(
         assert found[0] is hit
 
 
+def test_a_figure_elsewhere_in_the_cited_clauses_is_read() -> None:
+    """A ratio is a figure; a fourth cited clause counts; one ask deferred of two is not a refusal."""
+    matching = "对承担国家级科技项目的企业，按照项目实际到位资金1:1的比例给予配套支持。"
+    question = "承担国家级科技项目，市里配套支持按什么比例给？"
+    assert deferred_figure(question, [_hit(matching)], _idf(question, matching)) is None
+    deferring = _hit("创业担保贷款按规定标准予以贴息。")
+    stating = _hit("对个人创业担保贷款实行财政全额贴息。")
+    question = "创业担保贷款贴息比例多少？"
+    idf = _idf(question, deferring.clause.text, stating.clause.text)
+    others = [_hit("创业担保贷款经办银行名单。"), _hit("创业担保贷款申请材料。")]
+    assert deferred_figure(question, [deferring, *others, stating], idf) is None
+    assert deferred_figure(question, [deferring, *others], idf) is not None
+    # "最高贷多少，年利率是多少": the sum is there, only the rate is left to the bank
+    question = "小微企业申请创业担保贷款，最高贷多少，年利率是多少？"
+    assert deferred_figure(question, [_hit(_LOANS)], _idf(question, _LOANS)) is None
+
+
 def test_a_deferring_sentence_about_something_else_defers_nothing() -> None:
     """The deferring sentence must itself be about the part asked, not share a stand-in word with it."""
     clause = "对市场认可的科技型中小企业研发人才及团队，按照一定比例对个人所得税形成地方财力部分给予奖补。"
@@ -208,6 +225,8 @@ def test_each_part_of_a_two_topic_question_may_have_its_own_clause() -> None:
     idf = _idf(question, reward.clause.text, deed.clause.text)
     assert parts_coverage(question, [reward, deed], idf) >= 0.5
     # the worst covered part counts: a second part that nothing answers keeps the question uncovered
-    assert parts_coverage(question, [reward], idf) < 0.4
+    assert parts_coverage(question, [reward], idf) == 0.0
+    unrelated = _hit("对新引进的博士研究生给予安家补贴。")
+    assert parts_coverage(question, [reward, unrelated], idf) < 0.3
     # a question in one part is judged whole, as before
     assert parts_coverage("第一次升规入统有一次性奖励吗？", [reward], idf) == 0.0

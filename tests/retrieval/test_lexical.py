@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import query_groups, tokenize
+from retrieval.lexical import expand_query, query_groups, tokenize
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,27 @@ def test_a_domain_word_is_one_token_in_a_question_as_in_a_clause() -> None:
     # without it jieba cut "评上瞪羚以后" into 瞪 + 羚, words no clause has, so 瞪羚 weighed nothing
     assert "瞪羚" in tokenize("评上瞪羚以后研发补助上限又是多少？")
     assert "瞪羚" in tokenize("对符合条件的“瞪羚”企业每年给予最高300万元资金补助")
+
+
+@pytest.mark.parametrize(
+    ("question", "added", "not_added"),
+    [
+        # a way of asking in the rules' words
+        ("代偿补偿一年能报几次、啥时候报？", {"每年", "申报"}, set()),
+        ("这个通知管到啥时候？", {"有效期"}, set()),
+        ("年销售3个多亿，能申报单项冠军吗？", {"亿元"}, set()),
+        ("我和爱人都交公积金，最多能贷多少？", {"夫妻"}, set()),
+        ("公司准备ipo，省里有补助吗？", {"首次公开发行"}, set()),
+        # and not where the same characters mean something else
+        ("员工出差的住宿费能报销多少？", set(), {"申报"}),
+        ("我老公开了个小饭馆，疫情期间有补贴吗？", set(), {"夫妻"}),
+        ("我们公司每年上交所得税好几百万，有奖励吗？", set(), {"上海证券交易所", "首次公开发行"}),
+        ("一年用电50万度，电费有补贴吗？", set(), {"亿元", "万元"}),
+    ],
+)
+def test_question_forms_add_the_rules_words_only_where_they_are_asked(
+    question: str, added: set[str], not_added: set[str]
+) -> None:
+    extra = set(expand_query(question).removeprefix(question).split())
+    assert added <= extra
+    assert not (not_added & extra)
