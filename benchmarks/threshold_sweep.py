@@ -46,8 +46,12 @@ def sweep(data_dir: Path, thresholds: list[float], files: list[Path]) -> list[di
     for threshold in thresholds:
         assistant = Assistant(Settings(data_dir=data_dir, refusal_threshold=threshold, llm_model=None))
         per_set, totals = {}, {"answered_right": 0, "false_refusals": 0, "refused_unanswerable": 0}
+
+        def ask(question: str, assistant: Assistant = assistant) -> dict[str, Any]:
+            return assistant.ask(question).to_dict()
+
         for name, items in sets.items():
-            report = evaluate_answers(items, lambda q, a=assistant: a.ask(q).to_dict())
+            report = evaluate_answers(items, ask)
             per_set[name] = {k: round(v, 3) for k, v in report.items() if isinstance(v, float)}
             for row in report["per_item"]:
                 if row["answerable"]:
