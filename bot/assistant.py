@@ -199,10 +199,12 @@ class Assistant:
         )
         if relevant:  # out of scope or beside the point: nothing to complete, no searches spent
             cited = self._complete(question, cited, hits, filters)
-        if cited and not reason and relevant:
+        if cited and not reason:
             reason, quoted = self._unsupported(question, cited, filters)
-            if reason:
-                return hits, quoted, reason
+            if quoted:  # a clause that grants without the figure: quoted when it is about the question
+                if relevant:
+                    return hits, quoted, reason
+                reason = ""
         if reason or not relevant:
             return hits, [], reason
         return hits, cited, ""
