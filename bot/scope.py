@@ -78,6 +78,11 @@ def out_of_region(question: str, covered: set[str]) -> list[str]:
     return named
 
 
+# "申请以后多久能批下来": how long an approval takes is a time limit the rules set, not a case's status
+_TIME_LIMIT = re.compile(r"(多久|多长时间|几天|几个?工作日|几个月)[^，。？?]{0,4}(能|可以|才能|会)?[批办审]下来")
+
+
 def asks_case_status(question: str) -> bool:
     """'我们的申请审批到哪一步了' is a matter for the handling office, not for policy clauses."""
-    return bool(_CASE_STATUS.search(question))
+    found = _CASE_STATUS.search(question)
+    return bool(found) and not (_TIME_LIMIT.search(question) and "批下来" in found.group(0))

@@ -44,6 +44,8 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "贴息贷款由银行发放吗？",
         "企业拿到认定证书没有满一年能申请吗？",
         "收到的补贴资金没有用完要退回吗？",
+        "环评告知承诺制审批多久能批下来？",  # a time limit the rules set
+        "环评告知承诺制，申请以后多久能批下来？",
     ],
 )
 def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
