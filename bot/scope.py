@@ -85,4 +85,6 @@ _TIME_LIMIT = re.compile(r"(多久|多长时间|几天|几个?工作日|几个�
 def asks_case_status(question: str) -> bool:
     """'我们的申请审批到哪一步了' is a matter for the handling office, not for policy clauses."""
     found = _CASE_STATUS.search(question)
-    return bool(found) and not (_TIME_LIMIT.search(question) and "批下来" in found.group(0))
+    if found is None:
+        return False
+    return not (_TIME_LIMIT.search(question) and "批下来" in found.group(0))
