@@ -254,7 +254,9 @@ class Assistant:
         if deferred:
             hit, sentence = deferred
             sentence = _LABEL.sub("", sentence)  # "政策内容：对承担…" quotes from "对承担…"
-            return f"条款只写明：{sentence}[1]", [hit]
+            clause = hit.clause  # named in the text too: a copied answer keeps its source
+            source = f"《{clause.title}》" + "".join(f"（{x}）" for x in (clause.doc_number, clause.clause) if x)
+            return f"{source}只写明：{sentence}[1]", [hit]
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
             return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。", []
         return "", []

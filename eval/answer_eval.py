@@ -39,7 +39,9 @@ def evaluate_answers(items: Sequence[QAItem], ask: AskFn) -> dict[str, Any]:
         }
         if item.answerable:
             row["answer_ok"] = bool(out.get("answered")) and all(includes(answer, m) for m in item.must_include)
-            row["citation_ok"] = any(finds(t, g.quote) for t in cited for g in item.gold) if item.gold else True
+            # a refusal may cite the clause it quotes; citing right is only credited to an answer
+            found = any(finds(t, g.quote) for t in cited for g in item.gold) if item.gold else True
+            row["citation_ok"] = bool(out.get("answered")) and found
             row["missing"] = [m for m in item.must_include if not includes(answer, m)]
         else:
             row["refusal_ok"] = not out.get("answered")

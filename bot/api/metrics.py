@@ -25,7 +25,7 @@ class _AssistantCollector(Collector):
             answers.add_metric([mode], stats.get(mode, 0))
         yield answers
         yield CounterMetricFamily(
-            "huiqi_refusals", "Questions refused because no clause fits.", value=stats.get("refused", 0)
+            "huiqi_refusals", "Questions refused: no clause fits, or none states the figure asked.", value=stats.get("refused", 0)
         )
         yield CounterMetricFamily(
             "huiqi_llm_fallbacks",

@@ -110,7 +110,10 @@ class CitationOut(Out):
 class AnswerOut(Out):
     answer: str
     citations: list[CitationOut]
-    answered: bool = Field(description="False when no clause fits and the answer is a refusal.")
+    answered: bool = Field(
+        description="False when the answer is a refusal: no clause fits, or (with one citation) the clause most "
+        "about the question grants the sum or rate asked without stating it."
+    )
     mode: Literal["extractive", "llm"]
     session_id: str
     answer_id: str = ""

@@ -378,7 +378,8 @@
     }
     answerText = answer.answer || "";
     copyAnswer.hidden = !answerText;
-    const badge = answer.answered ? (answer.mode === "llm" ? "大模型生成，已核验引用" : "条款摘录") : "未找到可引用的条款";
+    const refused = cited.length ? "条款未写明所问金额或比例" : "未找到可引用的条款"; // a refusal may quote the clause that leaves it open
+    const badge = answer.answered ? (answer.mode === "llm" ? "大模型生成，已核验引用" : "条款摘录") : refused;
     const parts = [
       h("p", { class: "mode" + (answer.answered ? "" : " refused") }, badge),
       body,

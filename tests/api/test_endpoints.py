@@ -94,6 +94,17 @@ def test_ask_refuses_outside_the_corpus(api: httpx.Client) -> None:
     assert "北京" in body["answer"]
 
 
+def test_a_refusal_cites_the_clause_that_leaves_the_sum_open(api: httpx.Client) -> None:
+    body = api.post("/v1/ask", json={"question": "安阳对新认定的专精特新小巨人企业，市里一次性奖励具体多少钱？"}).json()
+    assert body["answered"] is False
+    assert [c["n"] for c in body["citations"]] == [1]
+    cited = body["citations"][0]
+    assert "给予一次性奖励" in cited["text"]
+    # the text names the clause too, so an operator who copies it keeps the source
+    assert f"《{cited['title']}》" in body["answer"]
+    assert "[1]" in body["answer"]
+
+
 def test_ask_filters_restrict_the_citations(api: httpx.Client) -> None:
     body = api.post(
         "/v1/ask", json={"question": "企业上市有什么奖励", "filters": {"level": "省", "region": "河南"}}
