@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
 from bot.levels import LEVEL_TOKENS, level_of_part
-from bot.scope import places_in
+from bot.scope import names_place, places_in
 from bot.types import Citation
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import clause_words, query_groups
@@ -99,7 +99,7 @@ def _has_content(part: str, idf: dict[str, float]) -> bool:
     """Whether the part asks about something besides the places and levels of government it names."""
     places = places_in(part)
     return any(
-        word not in LEVEL_TOKENS and not any(word in p or p in word for p in places)
+        word not in LEVEL_TOKENS and not names_place(word, places)
         for word in word_weights(part, idf)
     )
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from bot.extractive import intents, pick_sentences, question_parts
-from bot.scope import PLACES, places_in
+from bot.scope import PLACES, names_place, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import clause_words, query_groups, tokenize
 from retrieval.policy_splitter import lead_body
@@ -264,7 +264,7 @@ def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, floa
     if not kinds:
         return None
     # the ask's own words, not their stand-ins: "加计扣除" is not found in a sentence on 研发人才
-    subject = {w: idf.get(w, 1.0) for w in tokenize(ask) if not _FIGURE_WORD.search(w) and not _is_place(w, places)}
+    subject = {w: idf.get(w, 1.0) for w in tokenize(ask) if not _FIGURE_WORD.search(w) and not names_place(w, places)}
     total = sum(subject.values()) or 1.0
     scored = []  # (share of the subject, states a figure of the kind asked, sentence, its clause)
     for hit in hits:
@@ -286,17 +286,13 @@ def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, floa
     return None
 
 
-def _is_place(word: str, places: list[str]) -> bool:
-    return any(word in p or p in word for p in places)
-
-
 def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)
     groups = [
         (word, members)
         for word, members in query_groups(question)
-        if not _FIGURE_WORD.search(word) and not _is_place(word, places)
+        if not _FIGURE_WORD.search(word) and not names_place(word, places)
     ]
     coverage = Coverage.of(groups, idf)
     best = 0.0

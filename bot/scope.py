@@ -59,6 +59,11 @@ def is_policy_question(question: str) -> bool:
 _DOMAIN_TERMS = frozenset(DOMAIN_WORDS) | frozenset(ABBREVIATIONS)
 
 
+def names_place(word: str, places: list[str]) -> bool:
+    """Whether a question's word is, or is part of, one of the places it names (安阳 in 安阳市)."""
+    return any(word in p or p in word for p in places)
+
+
 def places_in(text: str) -> list[str]:
     """Places named in ``text``, longest names first, without overlaps."""
     found: list[str] = []
