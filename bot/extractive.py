@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from bot.lists import add_named_items, add_named_rows, complete_lists, layout
 from retrieval.chunker import heading_marker
-from retrieval.lexical import query_tokens, tokenize
+from retrieval.lexical import query_tokens, text_words
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
 from retrieval.vocabulary import ASKING_WORDS
@@ -102,16 +102,12 @@ def pick_sentences(
     wanted = intents(question)
     pool: list[_Candidate] = []
     line_texts: dict[tuple[int, int], str] = {}  # (rank, line) -> that line of that clause
-    heading_tokens: dict[str, frozenset[str]] = {"": frozenset()}
     for rank, hit in enumerate(hits):
         line_texts.update(((rank, n), line) for n, line in enumerate(_lines(hit.clause.text)))
         for i, (sentence, heading, line, item, row) in enumerate(_under_headings(hit.clause.text)):
             if len(sentence) >= 4 or item:  # a short item ("②税单") still belongs to its list
-                tokens = frozenset(tokenize(sentence))
-                if heading not in heading_tokens:
-                    heading_tokens[heading] = frozenset(tokenize(heading))
                 # the heading it sits under says what it is about: "奖励50万元" under "（1）…高新技术企业奖励"
-                about = tokens | heading_tokens[heading]
+                about = text_words(sentence) | text_words(heading)
                 score = _score(sentence, about, weights, wanted) - RANK_PENALTY * rank
                 pool.append(_Candidate(score, rank, i, sentence, about, heading, line, item, row))
     pool.sort(key=lambda c: -c.score)

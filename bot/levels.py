@@ -12,7 +12,7 @@ import re
 
 from bot.extractive import question_parts
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import query_groups, tokenize
+from retrieval.lexical import query_groups, text_words
 from retrieval.support import GRANTS, SENTENCE
 from retrieval.types import Hit
 
@@ -104,7 +104,7 @@ def _most_granting(part: str, hits: list[Hit], idf: dict[str, float]) -> Hit | N
     coverage = Coverage.of(query_groups(part), idf)
     best: tuple[float, Hit] | None = None
     for hit in hits:
-        share = max((coverage.share(set(tokenize(s))) for s in _grant_sentences(hit)), default=0.0)
+        share = max((coverage.share(text_words(s)) for s in _grant_sentences(hit)), default=0.0)
         if share >= MIN_GRANT_SHARE and (best is None or share > best[0]):
             best = (share, hit)
     return None if best is None else best[1]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.extractive import intents, pick_sentences, question_parts
 from bot.scope import PLACES, names_place, places_in
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import clause_words, query_groups, tokenize
+from retrieval.lexical import clause_words, query_groups, text_words, tokenize
 from retrieval.policy_splitter import lead_body
 from retrieval.support import ASKS_SUPPORT, SENTENCE
 from retrieval.types import Clause, Hit
@@ -269,7 +269,7 @@ def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, floa
     scored = []  # (share of the subject, states a figure of the kind asked, sentence, its clause)
     for hit in hits:
         for sentence in SENTENCE.findall(hit.clause.text):
-            words = set(tokenize(sentence))
+            words = text_words(sentence)
             share = sum(w for t, w in subject.items() if t in words) / total
             scored.append((share, any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds), sentence, hit))
     top = max((share for share, *_ in scored), default=0.0)
@@ -303,5 +303,5 @@ def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict
                 continue
             if coverage.total <= 0:
                 return 1.0  # nothing but figure words and places asked: any figure of the kind answers
-            best = max(best, coverage.share(set(tokenize(f"{clause.title} {clause.path_text} {sentence}"))))
+            best = max(best, coverage.share(text_words(f"{clause.title} {clause.path_text} {sentence}")))
     return best

@@ -43,6 +43,12 @@ def clause_words(clause: Clause) -> frozenset[str]:
     return frozenset(tokenize(clause.index_text()))
 
 
+@functools.lru_cache(maxsize=16384)  # the same sentences of the same clauses, answer after answer
+def text_words(text: str) -> frozenset[str]:
+    """The words of a sentence or heading, as ``tokenize`` cuts them, cut once and kept."""
+    return frozenset(tokenize(text))
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens without stopwords and punctuation."""
     jieba = _jieba()
