@@ -90,13 +90,15 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     "洛阳市对上市奖励多少" is not answered by a provincial or national clause, nor by Anyang's, nor
     by a provincial clause that names 洛阳 once in a list of targets. Every city the question has
     act is checked: "郑州市对高企奖励多少？也是跟安阳一样吗？" asks about 郑州, and "浙江金华市对…"
-    about 金华, whatever else it names.
+    about 金华, whatever else it names; so does "鹤壁市里一次性奖励多少" (a caller's 市里, a few words
+    before what is granted).
     """
     for city in places_in(question):
         if PLACES[city] == city:
             continue  # a province
         acts = re.search(
-            rf"{city}(?:市|县|区)?(?:政府|人民政府|财政)?(?:对|给|出台|有什么|有哪些|的政策|奖励|补贴|补助|奖)",
+            rf"{city}(?:市|县|区)?(?:里|这边)?(?:政府|人民政府|财政)?"
+            r"(?:对|给|出台|有什么|有哪些|的政策|[^，,。；？?！!]{0,4}?(?:奖励|补贴|补助|奖补|奖))",
             question,
         )
         if not acts:

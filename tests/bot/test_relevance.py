@@ -194,6 +194,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         ("浙江金华市对新认定的“小巨人”企业奖励多少钱？", [_NATIONAL_GIANTS], "金华"),
         # a city only named as where something happens may rest on a provincial or national rule
         ("在安阳办创业担保贷款要什么条件？", [_NATIONAL_GIANTS], None),
+        # a caller's "市里" after the city, and a few words before what it grants
+        ("我们是鹤壁的企业，刚评上绿色工厂，鹤壁市里一次性奖励多少钱？", [_NATIONAL_GIANTS], "鹤壁"),
+        ("我们是安阳的小巨人，今年第一次申请市里的研发费用补助，能补多少？", [_NATIONAL_GIANTS], None),
     ],
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
