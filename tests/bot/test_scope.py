@@ -20,6 +20,7 @@ from bot.scope import asks_case_status
         "我们3月份交了满负荷生产奖励的申请，现在审到哪一步了？",  # the applying said in another clause
         "上个月报的项目，现在到哪一步了？",
         "拿到奖励没有？",
+        "去年申报的项目批下来了吗？",
     ],
 )
 def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
@@ -46,6 +47,7 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "收到的补贴资金没有用完要退回吗？",
         "环评告知承诺制审批多久能批下来？",  # a time limit the rules set
         "环评告知承诺制，申请以后多久能批下来？",
+        "跟大学联合申报的国家重大项目刚批下来立项了，省里还会额外奖励吗？",  # what happened, then the ask
     ],
 )
 def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
