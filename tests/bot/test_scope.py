@@ -21,6 +21,7 @@ from bot.scope import asks_case_status
         "上个月报的项目，现在到哪一步了？",
         "拿到奖励没有？",
         "去年申报的项目批下来了吗？",
+        "安钢申报的2021年度头雁企业奖补资金，批下来了吗？拿了多少？",
     ],
 )
 def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
