@@ -174,7 +174,13 @@ def _emit(
     carry: list[Paragraph] = []
     own = sum(len(p.text) for p in node.paras)
     if node.paras and (own >= _MIN_OWN or not node.children):
-        out.extend(_Piece(chunk, path, markers) for chunk in _split_long(node.paras, max_chars))
+        chunks = _split_long(node.paras, max_chars)
+        serials = _row_serials(chunks) if len(chunks) > 1 else [None] * len(chunks)
+        gap = " " if markers and not markers[-1].endswith(("、", "）", ")")) else ""  # "附件 序号3", "三、序号3"
+        out.extend(
+            _Piece(chunk, path, (*markers, f"{gap}序号{rows}") if rows else markers)
+            for chunk, rows in zip(chunks, serials, strict=True)
+        )
     else:
         carry = list(node.paras)  # a bare heading line goes in front of its first child
     pack: list[_Node] = []
@@ -231,6 +237,37 @@ def _split_long(paras: list[Paragraph], max_chars: int) -> list[list[Paragraph]]
             groups.append([unit])
             size = len(unit.text)
     return groups
+
+
+_SERIAL = re.compile(r"^\s*(\d{1,3})\s*(?:\t|$)")  # a table row's 序号 cell
+
+
+def _row_serials(chunks: list[list[Paragraph]]) -> list[str | None]:
+    """For each chunk of a numbered table, the 序号 of its rows ("13", "13～14"), so that the pieces
+    of one long table ("附件 序号13～14") are told apart in a citation; None for a chunk without them.
+
+    A row cut at sentence ends goes on under its number in the chunks after it.
+    """
+    out: list[str | None] = []
+    last: str | None = None
+    header: str | None = None  # every part of a cut table repeats its first row
+    for chunk in chunks:
+        serials = []
+        for para in chunk:
+            rows = para.rows or []
+            if rows:
+                repeated = rows[0] == header or not _SERIAL.match(rows[0])
+                header = rows[0]
+                rows = rows[1:] if repeated else rows
+            for row in rows:
+                found = _SERIAL.match(row)
+                if found:
+                    serials.append(last := found.group(1))
+                elif last is not None:  # the rest of a row cut at sentence ends
+                    serials.append(last)
+        first, end = (serials[0], serials[-1]) if serials else (None, None)
+        out.append(None if first is None else first if first == end else f"{first}～{end}")
+    return out
 
 
 def _split_sentences(para: Paragraph, max_chars: int) -> list[Paragraph]:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from retrieval.chunker import split_clauses
-from retrieval.cleaner import squash
+from retrieval.chunker import _row_serials, split_clauses
+from retrieval.cleaner import Paragraph, squash
 from retrieval.loaders import load_text
 from retrieval.policy_splitter import Policy, _signature, split_policies
 from retrieval.types import Clause
@@ -234,3 +234,24 @@ def test_attachments_and_interpretations_are_parts_of_their_own(compilation: Spl
     assert guide
     assert all(c.clause.startswith("解读") for c in guide)
     assert not [c.path for c in clauses if "第二十三条" in " ".join(c.path[:-1])]
+
+
+def test_the_pieces_of_a_numbered_table_are_cited_by_their_rows(compilation: Split) -> None:
+    """A long table cut into pieces: each piece's label names its rows, so a citation can be found."""
+    policy = compilation.policy("安办文〔2022〕4号")
+    pieces = [c for c in compilation.clauses if c.policy_id == policy.policy_id and c.path[0].startswith("附件")]
+    assert len(pieces) > 10
+    labels = [c.clause for c in pieces]
+    assert len(set(labels)) == len(labels), labels
+    [listing] = [c for c in pieces if "多方位推进企业上市、挂牌" in c.text]
+    assert re.fullmatch(r"附件 序号1[23](～1[3-5])?", listing.clause), listing.clause
+
+
+def test_a_row_cut_at_sentence_ends_keeps_its_number_and_a_repeated_header_adds_none() -> None:
+    header = "序号\t事项\t情形"
+    first = Paragraph("", 0, 0, rows=[header, "5\t超标排放\t首次。", "6\t不规范贮存危险废物\t第一句。"])
+    rest = Paragraph("", 0, 0, rows=[header, "第二句。"])  # the rest of row 6
+    cut = Paragraph("", 0, 0, rows=["7\t未设标志\t当场改正。", "8\t未备案\t首次。"])
+    again = Paragraph("", 0, 0, rows=["7\t未设标志\t当场改正。", "9\t超期贮存\t首次。"])  # its first row repeated
+    assert _row_serials([[first], [rest], [cut], [again]]) == ["5～6", "6", "7～8", "9"]
+    assert _row_serials([[Paragraph("正文。", 0, 3)]]) == [None]
