@@ -226,6 +226,7 @@ def _describe(
         doc_number = squash(m.group(0)) if m else ""
     if not title:
         title = _guess_title(head)
+    title = _BOOK_TITLE.sub(r"\1", title)  # cited as 《title》: "《…办法》" listed so would read 《《…》》
     issuer = _guess_issuer(title, body)
     return Policy(
         title=title,
@@ -238,6 +239,9 @@ def _describe(
         date=_guess_date(body),
         source=source,
     )
+
+
+_BOOK_TITLE = re.compile(r"^《([^《》]+)》$")
 
 
 def lead_body(issuer: str) -> str:

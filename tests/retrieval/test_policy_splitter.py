@@ -87,7 +87,7 @@ def test_the_compilation_yields_its_policies(compilation: Split) -> None:
             "河南省人民政府办公厅关于进一步做好惠企纾困工作促进经济平稳健康发展的通知",
             "省",
         ),
-        ("工信部企业〔2022〕63号", "《优质中小企业梯度培育管理暂行办法》", "国家"),
+        ("工信部企业〔2022〕63号", "优质中小企业梯度培育管理暂行办法", "国家"),
         ("安银保监发〔2022〕4号", "安阳银保监分局关于开展安阳银行业“行长进万企”活动的通知", "市"),
     ],
 )
@@ -255,3 +255,8 @@ def test_a_row_cut_at_sentence_ends_keeps_its_number_and_a_repeated_header_adds_
     again = Paragraph("", 0, 0, rows=["7\t未设标志\t当场改正。", "9\t超期贮存\t首次。"])  # its first row repeated
     assert _row_serials([[first], [rest], [cut], [again]]) == ["5～6", "6", "7～8", "9"]
     assert _row_serials([[Paragraph("正文。", 0, 3)]]) == [None]
+
+
+def test_a_title_listed_in_book_title_marks_is_kept_bare(compilation: Split) -> None:
+    """Answers cite 《title》: a policy listed as "《优质中小企业梯度培育管理暂行办法》" must not read 《《…》》."""
+    assert [p.title for p in compilation.policies if p.title.startswith("《") and p.title.endswith("》")] == []
