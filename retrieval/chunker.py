@@ -177,10 +177,10 @@ def _emit(
         chunks = _split_long(node.paras, max_chars)
         serials = _row_serials(chunks) if len(chunks) > 1 else [None] * len(chunks)
         gap = " " if markers and not markers[-1].endswith(("、", "）", ")")) else ""  # "附件 序号3", "三、序号3"
-        out.extend(
-            _Piece(chunk, path, (*markers, f"{gap}序号{rows}") if rows else markers)
-            for chunk, rows in zip(chunks, serials, strict=True)
-        )
+        for n, (chunk, rows) in enumerate(zip(chunks, serials, strict=True)):
+            # the later pieces of a text cut at sentence ends: "五、", "五、（续1）"
+            more = f"{gap}序号{rows}" if rows else f"（续{n}）" if n else ""
+            out.append(_Piece(chunk, path, (*(markers or ("正文",)), more) if more else markers))
     else:
         carry = list(node.paras)  # a bare heading line goes in front of its first child
     pack: list[_Node] = []

@@ -260,3 +260,15 @@ def test_a_row_cut_at_sentence_ends_keeps_its_number_and_a_repeated_header_adds_
 def test_a_title_listed_in_book_title_marks_is_kept_bare(compilation: Split) -> None:
     """Answers cite 《title》: a policy listed as "《优质中小企业梯度培育管理暂行办法》" must not read 《《…》》."""
     assert [p.title for p in compilation.policies if p.title.startswith("《") and p.title.endswith("》")] == []
+
+
+def test_the_later_pieces_of_a_text_cut_at_sentence_ends_are_its_continuations(compilation: Split) -> None:
+    """Two citations of one policy never share a label: "解读五、" then "解读五、（续1）"."""
+    labels: dict[tuple[str, str], int] = {}
+    for clause in compilation.clauses:
+        key = (clause.policy_id, clause.clause)
+        labels[key] = labels.get(key, 0) + 1
+    shared = sum(n for n in labels.values() if n > 1)
+    assert shared <= 0.02 * len(compilation.clauses), shared
+    guide = [c.clause for c in compilation.clauses if c.clause.startswith("解读五、")]
+    assert guide[:2] == ["解读五、", "解读五、（续1）"], guide
