@@ -175,3 +175,15 @@ def test_asking_piece() -> None:
     assert asking_piece("我们在省级产业园区的项目想走环评告知承诺制，在哪儿申请") == "在哪儿申请"
     assert asking_piece("受理后多久能批") == "受理后多久能批"
     assert asking_piece("我们是高企，研发补助") == "我们是高企，研发补助"  # nothing asks: the whole part
+
+
+def test_whom_to_turn_to_is_answered_by_where_to_report() -> None:
+    """"甲方不收保函，我们能找谁？": the sentence that says the contractor may report it, not only who supervises."""
+    clause = _hit(
+        "五、承包人提供工程质量保证保函的，不免除质量保修责任，由承包人原因造成的缺陷，承包人应负责维修。"
+        "六、市县两级住房城乡建设主管部门负责本行政区域内房屋市政工程质量保证保函的实施和监督工作。"
+        "发包人强迫承包人必须采用预留工程质量保证金等其他方式的，承包人可以举报并提供相关证据。",
+        title="关于推行保函方式替代工程质量保证金的通知",
+    )
+    chosen = _sentences("发包人不收质量保证保函，非要预留质量保证金，这种情况我们能找谁？", [clause], budget=60)
+    assert any("可以举报" in s for s in chosen)
