@@ -21,6 +21,8 @@ from bot.scope import asks_case_status
         "上个月报的项目，现在到哪一步了？",
         "拿到奖励没有？",
         "去年申报的项目批下来了吗？",
+        "永城那家帅翼驰，最后到底进没进工信部第六批专精特新“小巨人”名单？",
+        "我们厂报的省级绿色工厂评上了吗？",
         "安钢申报的2021年度头雁企业奖补资金，批下来了吗？拿了多少？",
     ],
 )
@@ -48,6 +50,7 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "收到的补贴资金没有用完要退回吗？",
         "环评告知承诺制审批多久能批下来？",  # a time limit the rules set
         "环评告知承诺制，申请以后多久能批下来？",
+        "专精特新“小巨人”有没有入选条件？",
         "跟大学联合申报的国家重大项目刚批下来立项了，省里还会额外奖励吗？",  # what happened, then the ask
     ],
 )
