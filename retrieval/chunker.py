@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from retrieval.cleaner import Paragraph, normalize_spacing, paragraphs
 from retrieval.policy_splitter import Policy
+from retrieval.tables import row_serials, split_table
 from retrieval.types import Clause
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -66,6 +67,7 @@ class _Piece:
     paras: list[Paragraph]
     path: tuple[str, ...]
     markers: tuple[str, ...]
+    cut: bool = False  # one of the pieces of a text or table too long for one clause
 
 
 def split_clauses(text: str, policy: Policy, max_chars: int = 600) -> list[Clause]:
@@ -76,14 +78,14 @@ def split_clauses(text: str, policy: Policy, max_chars: int = 600) -> list[Claus
     _emit(root, (), (), max_chars, pieces)
     pieces = _merge_tiny(pieces, max_chars)
     clauses = []
-    for order, piece in enumerate(pieces):
+    for order, (piece, label) in enumerate(zip(pieces, _labels(pieces), strict=True)):
         body = normalize_spacing("\n".join(p.text for p in piece.paras))
         clauses.append(
             Clause(
                 text=body,
                 title=policy.title,
                 source=policy.source,
-                clause="".join(piece.markers) or (piece.path[-1] if piece.path else "正文"),
+                clause=label,
                 path=piece.path or ("正文",),
                 doc_number=policy.doc_number,
                 issuer=policy.issuer,
@@ -96,6 +98,37 @@ def split_clauses(text: str, policy: Policy, max_chars: int = 600) -> list[Claus
             )
         )
     return clauses
+
+
+def _labels(pieces: list[_Piece]) -> list[str]:
+    """How each piece is cited: its heading markers ("三、（二）1."), and for the pieces of a cut text
+    the rows of a table they hold ("附件 序号13～14") or their place after the first ("五、（续1）")."""
+    labels: list[str] = []
+    before, last = "", None  # the heading label of the piece before; the 序号 of the row before
+    for piece in pieces:
+        label = base = "".join(piece.markers) or (piece.path[-1] if piece.path else "正文")
+        if piece.cut:
+            serials, last = row_serials(piece.paras, last if base == before else None, _is_heading)
+            if serials:
+                gap = "" if base.endswith(("、", "）", ")")) else " "  # "附件 序号3", "三、序号3"
+                label += gap + "序号" + (serials[0] if serials[0] == serials[-1] else f"{serials[0]}～{serials[-1]}")
+        before = base
+        labels.append(label)
+    return _continued(labels)
+
+
+def _is_heading(text: str) -> bool:
+    return heading_of(text) is not None
+
+
+def _continued(labels: list[str]) -> list[str]:
+    """A label that repeats the one before it is a continuation: "解读五、", "解读五、（续1）"."""
+    out: list[str] = []
+    run = 0
+    for n, label in enumerate(labels):
+        run = run + 1 if n and label == labels[n - 1] else 0
+        out.append(f"{label}（续{run}）" if run else label)
+    return out
 
 
 def heading_of(text: str) -> tuple[int, str] | None:
@@ -175,12 +208,7 @@ def _emit(
     own = sum(len(p.text) for p in node.paras)
     if node.paras and (own >= _MIN_OWN or not node.children):
         chunks = _split_long(node.paras, max_chars)
-        serials = _row_serials(chunks) if len(chunks) > 1 else [None] * len(chunks)
-        gap = " " if markers and not markers[-1].endswith(("、", "）", ")")) else ""  # "附件 序号3", "三、序号3"
-        for n, (chunk, rows) in enumerate(zip(chunks, serials, strict=True)):
-            # the later pieces of a text cut at sentence ends: "五、", "五、（续1）"
-            more = f"{gap}序号{rows}" if rows else f"（续{n}）" if n else ""
-            out.append(_Piece(chunk, path, (*(markers or ("正文",)), more) if more else markers))
+        out.extend(_Piece(chunk, path, markers, cut=len(chunks) > 1) for chunk in chunks)
     else:
         carry = list(node.paras)  # a bare heading line goes in front of its first child
     pack: list[_Node] = []
@@ -224,7 +252,7 @@ def _split_long(paras: list[Paragraph], max_chars: int) -> list[list[Paragraph]]
         if len(para.text) <= max_chars:
             units.append(para)
         elif para.is_table:
-            units.extend(_split_table(para, max_chars))
+            units.extend(split_table(para, max_chars, _split_sentences))
         else:
             units.extend(_split_sentences(para, max_chars))
     groups: list[list[Paragraph]] = []
@@ -237,37 +265,6 @@ def _split_long(paras: list[Paragraph], max_chars: int) -> list[list[Paragraph]]
             groups.append([unit])
             size = len(unit.text)
     return groups
-
-
-_SERIAL = re.compile(r"^\s*(\d{1,3})\s*(?:\t|$)")  # a table row's 序号 cell
-
-
-def _row_serials(chunks: list[list[Paragraph]]) -> list[str | None]:
-    """For each chunk of a numbered table, the 序号 of its rows ("13", "13～14"), so that the pieces
-    of one long table ("附件 序号13～14") are told apart in a citation; None for a chunk without them.
-
-    A row cut at sentence ends goes on under its number in the chunks after it.
-    """
-    out: list[str | None] = []
-    last: str | None = None
-    header: str | None = None  # every part of a cut table repeats its first row
-    for chunk in chunks:
-        serials = []
-        for para in chunk:
-            rows = para.rows or []
-            if rows:
-                repeated = rows[0] == header or not _SERIAL.match(rows[0])
-                header = rows[0]
-                rows = rows[1:] if repeated else rows
-            for row in rows:
-                found = _SERIAL.match(row)
-                if found:
-                    serials.append(last := found.group(1))
-                elif last is not None:  # the rest of a row cut at sentence ends
-                    serials.append(last)
-        first, end = (serials[0], serials[-1]) if serials else (None, None)
-        out.append(None if first is None else first if first == end else f"{first}～{end}")
-    return out
 
 
 def _split_sentences(para: Paragraph, max_chars: int) -> list[Paragraph]:
@@ -298,26 +295,6 @@ def _split_sentences(para: Paragraph, max_chars: int) -> list[Paragraph]:
 def _sub(para: Paragraph, text: str, offset: int) -> Paragraph:
     start = min(para.start + offset, para.end)
     return Paragraph(text, start, min(start + len(text), para.end))
-
-
-def _split_table(para: Paragraph, max_chars: int) -> list[Paragraph]:
-    """Rows stay whole; every part after the first repeats the header row."""
-    rows = para.rows or para.text.split("\n")
-    header, parts, current = rows[0], [], [rows[0]]
-    for row in rows[1:]:
-        if len(row) > max_chars:  # one row longer than a clause: its sentences go on alone
-            parts.append(current)
-            room = max(max_chars - len(header), max_chars // 2)  # a header longer than a clause must not stall
-            parts.extend([header, piece.text] for piece in _split_sentences(Paragraph(row, 0, 0), room))
-            current = [header]
-            continue
-        if len("\n".join(current)) + len(row) + 1 > max_chars and len(current) > 1:
-            parts.append(current)
-            current = [header]
-        current.append(row)
-    if len(current) > 1 or not parts:
-        parts.append(current)
-    return [Paragraph("\n".join(rows_), para.start, para.end, rows=rows_) for rows_ in parts]
 
 
 def _merge_tiny(pieces: list[_Piece], max_chars: int) -> list[_Piece]:

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from retrieval.chunker import _row_serials, split_clauses
+from retrieval.chunker import split_clauses
 from retrieval.cleaner import Paragraph, squash
 from retrieval.loaders import load_text
 from retrieval.policy_splitter import Policy, _signature, split_policies
+from retrieval.settings import RetrievalSettings
+from retrieval.tables import row_serials, split_table
 from retrieval.types import Clause
 from tests.conftest import KNOWLEDGE
 
@@ -236,25 +238,64 @@ def test_attachments_and_interpretations_are_parts_of_their_own(compilation: Spl
     assert not [c.path for c in clauses if "第二十三条" in " ".join(c.path[:-1])]
 
 
-def test_the_pieces_of_a_numbered_table_are_cited_by_their_rows(compilation: Split) -> None:
-    """A long table cut into pieces: each piece's label names its rows, so a citation can be found."""
-    policy = compilation.policy("安办文〔2022〕4号")
-    pieces = [c for c in compilation.clauses if c.policy_id == policy.policy_id and c.path[0].startswith("附件")]
-    assert len(pieces) > 10
-    labels = [c.clause for c in pieces]
-    assert len(set(labels)) == len(labels), labels
-    [listing] = [c for c in pieces if "多方位推进企业上市、挂牌" in c.text]
-    assert re.fullmatch(r"附件 序号1[23](～1[3-5])?", listing.clause), listing.clause
+@pytest.fixture(scope="module")
+def shipped() -> Split:
+    """The compilation cut at the clause size the settings ship with."""
+    text = load_text(COMPILATION)
+    policies = split_policies(text, COMPILATION.name)
+    size = RetrievalSettings(_env_file=None).max_clause_chars  # type: ignore[call-arg]
+    return Split(text, policies, [c for p in policies for c in split_clauses(text, p, size)])
 
 
-def test_a_row_cut_at_sentence_ends_keeps_its_number_and_a_repeated_header_adds_none() -> None:
+def _rows_in(text: str) -> set[str]:
+    return {m.group(1) for line in text.split("\n") if (m := re.match(r"^\s*(\d{1,3})\t", line))}
+
+
+@pytest.mark.parametrize("doc_number", ["安办文〔2022〕4号", "安环文〔2021〕130号", "安环文〔2021〕94号"])
+def test_the_pieces_of_a_numbered_table_are_cited_by_their_rows(shipped: Split, doc_number: str) -> None:
+    """A long table cut into pieces: each piece's label names the rows it holds, so a citation can be found."""
+    policy = shipped.policy(doc_number)
+    pieces = [c for c in shipped.clauses if c.policy_id == policy.policy_id and "序号" in c.clause]
+    assert len(pieces) > 2
+    assert len({c.clause for c in pieces}) == len(pieces), [c.clause for c in pieces]
+    for piece in pieces:
+        named = re.search(r"序号(\d+)(?:～(\d+))?", piece.clause)
+        assert named
+        first, end = int(named.group(1)), int(named.group(2) or named.group(1))
+        held = {int(n) for n in _rows_in(piece.text)}
+        assert held <= set(range(first, end + 1)), (piece.clause, sorted(held))  # no row outside the range
+        assert not held or {first, end} & held, (piece.clause, sorted(held))
+
+
+def test_the_table_of_40_measures_cites_its_listing_reward_by_its_row(shipped: Split) -> None:
+    policy = shipped.policy("安办文〔2022〕4号")
+    [listing] = [c for c in shipped.clauses if c.policy_id == policy.policy_id and "多方位推进企业上市、挂牌" in c.text]
+    assert re.fullmatch(r"附件 序号13(～1[45])?", listing.clause), listing.clause
+
+
+def test_a_table_cut_by_a_page_break_repeats_no_row() -> None:
+    """A table that starts with row 6 (its header is on the page before) must not quote row 6 in every part."""
+    rows = ["6\t不规范贮存危险废物\t" + "首次。" * 30, "7\t未设标志\t" + "当场改正。" * 30, "8\t未备案\t首次。"]
+    parts = split_table(Paragraph("\n".join(rows), 0, 10, rows=rows), 200, lambda p, n: [p])
+    assert [part.rows for part in parts] == [[rows[0]], [rows[1], rows[2]]]
+    headed = ["序号\t事项\t情形", *rows]
+    parts = split_table(Paragraph("\n".join(headed), 0, 10, rows=headed), 200, lambda p, n: [p])
+    assert all(part.rows and part.rows[0] == headed[0] for part in parts)
+
+
+def test_a_row_cut_at_sentence_ends_keeps_its_number_and_a_section_row_does_not() -> None:
     header = "序号\t事项\t情形"
     first = Paragraph("", 0, 0, rows=[header, "5\t超标排放\t首次。", "6\t不规范贮存危险废物\t第一句。"])
     rest = Paragraph("", 0, 0, rows=[header, "第二句。"])  # the rest of row 6
-    cut = Paragraph("", 0, 0, rows=["7\t未设标志\t当场改正。", "8\t未备案\t首次。"])
-    again = Paragraph("", 0, 0, rows=["7\t未设标志\t当场改正。", "9\t超期贮存\t首次。"])  # its first row repeated
-    assert _row_serials([[first], [rest], [cut], [again]]) == ["5～6", "6", "7～8", "9"]
-    assert _row_serials([[Paragraph("正文。", 0, 3)]]) == [None]
+    section = Paragraph("", 0, 0, rows=[header, "七、深化链条招商", "7\t未设标志\t当场改正。"])
+
+    def is_heading(row: str) -> bool:
+        return row.startswith("七、")
+
+    assert row_serials([first], None, is_heading) == (["5", "6"], "6")
+    assert row_serials([rest], "6", is_heading) == (["6"], "6")
+    assert row_serials([section], "6", is_heading) == (["7"], "7")
+    assert row_serials([Paragraph("正文。", 0, 3)], None, is_heading) == ([], None)
 
 
 def test_a_title_listed_in_book_title_marks_is_kept_bare(compilation: Split) -> None:
@@ -262,13 +303,13 @@ def test_a_title_listed_in_book_title_marks_is_kept_bare(compilation: Split) -> 
     assert [p.title for p in compilation.policies if p.title.startswith("《") and p.title.endswith("》")] == []
 
 
-def test_the_later_pieces_of_a_text_cut_at_sentence_ends_are_its_continuations(compilation: Split) -> None:
+def test_the_later_pieces_of_a_text_cut_at_sentence_ends_are_its_continuations(shipped: Split) -> None:
     """Two citations of one policy never share a label: "解读五、" then "解读五、（续1）"."""
     labels: dict[tuple[str, str], int] = {}
-    for clause in compilation.clauses:
+    for clause in shipped.clauses:
         key = (clause.policy_id, clause.clause)
         labels[key] = labels.get(key, 0) + 1
     shared = sum(n for n in labels.values() if n > 1)
-    assert shared <= 0.02 * len(compilation.clauses), shared
-    guide = [c.clause for c in compilation.clauses if c.clause.startswith("解读五、")]
+    assert shared <= 0.02 * len(shipped.clauses), shared
+    guide = [c.clause for c in shipped.clauses if c.clause.startswith("解读五、")]
     assert guide[:2] == ["解读五、", "解读五、（续1）"], guide
