@@ -68,8 +68,13 @@ def names_place(word: str, places: list[str]) -> bool:
     return any(word in p or p in word for p in places)
 
 
+# "去香港上市": where a firm lists, not a government whose rules are asked about
+_LISTS_IN = re.compile(r"(?:香港|澳门|台湾)(?=\s*(?:主板|创业板)?\s*(?:上市|IPO|ipo|交易所|联交所))")
+
+
 def places_in(text: str) -> list[str]:
     """Places named in ``text``, longest names first, without overlaps."""
+    text = _LISTS_IN.sub("", text)
     found: list[str] = []
     for name in sorted(PLACES, key=len, reverse=True):
         if name in text and not any(name in f for f in found):

@@ -52,8 +52,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "IPO": ("首次公开发行", "上市"),
     "ipo": ("首次公开发行", "上市"),
     "深交所": ("深圳证券交易所",),
-    # a listing in Hong Kong or abroad is what the policies call 境外 (上市)
-    "香港": ("香港", "境外"),
+    # a listing in Hong Kong or abroad is what the policies call 境外 (上市); 香港 alone is a place
+    "香港上市": ("境外", "上市"),
+    "赴港": ("境外", "上市"),
     "港股": ("境外", "上市"),
     "港交所": ("境外", "证券交易所"),
     "海外上市": ("境外", "上市"),

@@ -111,6 +111,8 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ("安阳的企业准备去深交所主板IPO，省里按阶段给多少补助？上市成功后安阳市再奖多少？", "150万元"),
         # a listing in Hong Kong is the rules' 境外: Anyang's reward for listing abroad
         ("公司打算去香港上市，要是真上了还融到资，河南省和安阳市分别奖多少？", "境外证券交易所发行上市的企业，给予500万元奖励"),
+        # where a firm lists is no government asked about: not "no policy of 香港"
+        ("去香港上市有奖励吗？", "境外证券交易所发行上市的企业，给予500万元奖励"),
         # 营收, 营业额 are the standards' 营业收入: the provincial bar for 专精特新
         ("河南省认定专精特新中小企业，对营收有啥要求？我们公司去年营业额一千二百万出头，这一条够不够？", "1000万元以上"),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
