@@ -98,7 +98,7 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
             continue  # a province
         acts = re.search(
             rf"{city}(?:市|县|区)?里?(?:政府|人民政府|财政)?"
-            r"(?:对|给|出台|有什么|有哪些|的政策|[^，,。；？?！!]{0,4}?(?:奖励|补贴|补助|奖补|奖))",
+            r"(?:对|给|出台|有什么|有哪些|的政策|[^，,。；？?！!企省国]{0,4}?(?:奖励|补贴|补助|奖补|奖))",
             question,
         )
         if not acts:

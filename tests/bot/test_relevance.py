@@ -197,6 +197,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         # a caller's "市里" after the city, and a few words before what it grants
         ("我们是鹤壁的企业，刚评上绿色工厂，鹤壁市里一次性奖励多少钱？", [_NATIONAL_GIANTS], "鹤壁"),
         ("我们是安阳的小巨人，今年第一次申请市里的研发费用补助，能补多少？", [_NATIONAL_GIANTS], None),
+        # a firm of the city asking about the province's reward
+        ("洛阳企业省级奖励有多少？专精特新的", [_NATIONAL_GIANTS], None),
+        ("洛阳企业上市奖励多少？", [_NATIONAL_GIANTS], None),
         # "安阳这边" is where the caller is; the rule asked about may be the province's
         ("老板拿厂房作价入股准备上市，安阳这边对这部分个人所得税能分几年交？", [_NATIONAL_GIANTS], None),
     ],
