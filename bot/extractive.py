@@ -51,7 +51,11 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "procedure": (
         re.compile(r"怎么|如何|流程|程序|手续|找谁|哪个部门|怎样|哪里"),
-        re.compile(r"申报|提交|受理|审核|流程|负责|登录|系统|报送|向.{1,12}(?:申请|报送|提出)|举报|投诉"),
+        re.compile(r"申报|提交|受理|审核|流程|负责|登录|系统|报送|向.{1,12}(?:申请|报送|提出)"),
+    ),
+    "report": (  # "甲方不收保函，我们能找谁？": where a wrong can be reported
+        re.compile(r"找谁|找哪|投诉|举报|维权|向谁反映|哪里反映|上哪反映"),
+        re.compile(r"举报|投诉|反映|申诉"),
     ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
