@@ -215,7 +215,7 @@ class E5Runtime:
 
     def _run_all(self, batches: list[list[tuple[int, list[int]]]]) -> list[np.ndarray]:
         """The mean vectors of each batch; several batches run on all the cores at once."""
-        workers = min(len(batches), os.cpu_count() or 1)
+        workers = min(len(batches), len(os.sched_getaffinity(0)))  # the cores this process may use
         if workers <= 1:
             return [self._mean_vectors([w[1] for w in batch]) for batch in batches]
         with ThreadPoolExecutor(workers, thread_name_prefix="e5") as pool:

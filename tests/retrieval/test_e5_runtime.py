@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -83,10 +84,19 @@ def test_a_vector_does_not_depend_on_its_batch(runtime: E5Runtime) -> None:
         assert float(alone @ vector) > 0.99999, text[:20]
 
 
-def test_batches_run_on_several_cores_give_each_text_its_own_vector(runtime: E5Runtime) -> None:
+def test_batches_run_on_several_cores_give_each_text_its_own_vector(
+    runtime: E5Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     texts = [f"{PASSAGES[i % len(PASSAGES)]}（第{i}条）" * (1 + i % 3) for i in range(24)]
     assert sum(len(runtime.token_ids(t)) for t in texts) > 2 * _BATCH_TOKENS  # several forward passes
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})  # a pool, whatever the runner has
+    calls: list[str] = []
+    run = runtime._mean_vectors
+    monkeypatch.setattr(runtime, "_mean_vectors", lambda w: calls.append(threading.current_thread().name) or run(w))
     together = runtime.embed(texts)
+    assert len(calls) > 1
+    assert all(name.startswith("e5") for name in calls)  # the batches ran on the pool
+    monkeypatch.undo()
     for text, vector in zip(texts, together, strict=True):
         assert np.array_equal(runtime.embed([text])[0], vector), text[:20]
 
