@@ -75,7 +75,7 @@ def split_policies(text: str, source: str, overrides: dict[str, str] | None = No
         if overrides:
             fields: dict[str, Any] = {k: v for k, v in overrides.items() if k in _OVERRIDABLE and v}
             policy = replace(policy, **fields)
-        return [policy]
+        return _bare_titles([policy])
     entries, body_start = toc
     starts = _locate(entries, lines, body_start)
     policies = [p for p in [_front_matter(text, lines, offsets, source)] if p is not None]
@@ -89,7 +89,12 @@ def split_policies(text: str, source: str, overrides: dict[str, str] | None = No
         if doc_number == "":
             described = replace(described, doc_number="")
         policies.append(replace(described, level=entry.level or described.level))
-    return _fill_regions(policies)
+    return _bare_titles(_fill_regions(policies))
+
+
+def _bare_titles(policies: list[Policy]) -> list[Policy]:
+    """Answers cite 《title》: a title listed or catalogued as "《…办法》" would read 《《…》》."""
+    return [replace(p, title=_BOOK_TITLE.sub(r"\1", p.title)) for p in policies]
 
 
 _OVERRIDABLE = {"title", "doc_number", "issuer", "level", "region", "date"}
@@ -226,7 +231,6 @@ def _describe(
         doc_number = squash(m.group(0)) if m else ""
     if not title:
         title = _guess_title(head)
-    title = _BOOK_TITLE.sub(r"\1", title)  # cited as 《title》: "《…办法》" listed so would read 《《…》》
     issuer = _guess_issuer(title, body)
     return Policy(
         title=title,

@@ -313,3 +313,9 @@ def test_the_later_pieces_of_a_text_cut_at_sentence_ends_are_its_continuations(s
     assert shared <= 0.02 * len(shipped.clauses), shared
     guide = [c.clause for c in shipped.clauses if c.clause.startswith("解读五、")]
     assert guide[:2] == ["解读五、", "解读五、（续1）"], guide
+
+
+def test_a_catalogued_title_in_book_title_marks_is_kept_bare() -> None:
+    text = "关于支持企业发展的通知\n一、对新认定的企业给予奖励。"
+    [policy] = split_policies(text, "notice.txt", {"title": "《安阳市支持企业发展办法》"})
+    assert policy.title == "安阳市支持企业发展办法"
