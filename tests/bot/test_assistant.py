@@ -301,7 +301,9 @@ def test_a_cached_answer_goes_when_its_document_is_removed(settings: Settings) -
     assert all(c.source != cited for c in after.citations)
 
 
-@pytest.mark.parametrize("question", ["稳岗返还比例是多少", "科小研发补助", "留抵退税进度"])
+@pytest.mark.parametrize(
+    "question", ["稳岗返还比例是多少", "科小研发补助", "留抵退税进度", "安阳 拆迁工地 主体拆除前 建筑要提前多久湿透"]
+)
 def test_terse_keyword_questions_are_policy_questions(assistant: Assistant, question: str) -> None:
     """Hotline operators type keywords; a domain term is enough to be a policy question."""
     assert assistant.ask(question).answered is True
