@@ -55,7 +55,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "duration": (
         re.compile(
-            rf"多久|多长时间|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次)|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
         re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|之日起|以内"),
     ),
@@ -127,8 +127,16 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
 
 
 def kinds_asked(question: str) -> list[str]:
-    """The kinds of figure a question names (a rate, a sum of money, a count, a duration)."""
-    return [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(question)]
+    """The kinds of figure a question asks for (a rate, a sum of money, a count, a duration).
+
+    Only its asking pieces count: "听说借外债有个便利化的试点额度，我们这种企业能不能参加？" names
+    a 额度 but asks whether the firm may take part.
+    """
+    asking = "".join(p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)) or question
+    return [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(asking)]
+
+
+_ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
 
 
 def asks_for_money(question: str) -> bool:

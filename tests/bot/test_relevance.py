@@ -165,6 +165,12 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("需要满足几个条件？", []),  # conditions are listed, not counted
         ("近几年有哪些扶持政策？", []),
         ("哪几个部门联合发的？", []),
+        # a figure named in the story is not asked for: only the asking pieces count
+        ("听说借外债现在有个便利化的试点额度，我们这种企业能不能参加？", []),
+        ("创业担保贷款的额度是多少？", ["money"]),
+        # how often is no span of time
+        ("那个推广台账多久报一次？每次几号之前报？", []),
+        ("环评审批多久能批下来？", ["duration"]),
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
