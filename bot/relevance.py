@@ -132,11 +132,19 @@ def kinds_asked(question: str) -> list[str]:
     Only its asking pieces count: "听说借外债有个便利化的试点额度，我们这种企业能不能参加？" names
     a 额度 but asks whether the firm may take part.
     """
-    asking = "".join(p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)) or question
+    asking = _asked_text(question)
     return [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(asking)]
 
 
+def _asked_text(question: str) -> str:
+    """The pieces of a question that ask (all of it when none does), but those asking what a rule says."""
+    pieces = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)] or [question]
+    return "".join(p for p in pieces if not _WHAT_SAID.search(p))
+
+
 _ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
+# "对短期险的规模和费率是怎么说的": what a rule says about a 费率, not a figure (unless 多少/几 asks one)
+_WHAT_SAID = re.compile(r"^(?!.*(?:多少|几|百分之)).*(?:怎么说|怎么规定|如何规定|有什么规定|有何规定|是怎么要求)")
 
 
 def asks_for_money(question: str) -> bool:
@@ -159,7 +167,7 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     kinds = kinds_asked(question)
     if kinds:
         return _figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
-    if not _ASKS_FIGURE.search(question) or "amount" not in wanted:
+    if not _ASKS_FIGURE.search(_asked_text(question)) or "amount" not in wanted:
         return False
     extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)

@@ -171,6 +171,9 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         # how often is no span of time
         ("那个推广台账多久报一次？每次几号之前报？", []),
         ("环评审批多久能批下来？", ["duration"]),
+        # what a rule says about a 费率 is not a figure asked for
+        ("两个文件对短期险的规模和费率分别是怎么说的？", []),
+        ("短期险费率是多少？", ["rate"]),
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
@@ -244,3 +247,10 @@ def test_each_part_of_a_two_topic_question_may_have_its_own_clause() -> None:
     assert parts_coverage(question, [reward, unrelated], idf) < 0.3
     # a question in one part is judged whole, as before
     assert parts_coverage("第一次升规入统有一次性奖励吗？", [reward], idf) == 0.0
+
+
+def test_what_a_rule_says_about_a_rate_needs_no_figure() -> None:
+    question = "对出口信用保险短期险的规模和费率是怎么说的？"
+    hit = _hit("进一步扩大出口信用保险短期险规模，降低短期险费率。")
+    assert not lacks_figure(question, [hit], 600, _idf(question))
+    assert lacks_figure("出口信用保险短期险费率是多少？", [hit], 600, _idf(question))
