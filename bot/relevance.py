@@ -32,7 +32,7 @@ _SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天,
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "rate": (
-        re.compile(r"税率|费率|征收率|利率|比例|比率|几成|几折|百分之|多少个?(?:点|百分点|基点)"),
+        re.compile(r"税率|费率|征收率|利率(?!互换)|比例|比率|几成|几折|百分之|多少个?(?:点|百分点|基点)"),
         re.compile(rf"\d+(?:\.\d+)?\s*[%％‰]|百分之|百分点|基点|BP|[{_CN}]成|减半|全额|\d+\s*倍|{_RATIO}"),
     ),
     "money": (
@@ -55,7 +55,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "duration": (
         re.compile(
-            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次)|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
         re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|之日起|以内"),
     ),
@@ -137,14 +137,18 @@ def kinds_asked(question: str) -> list[str]:
 
 
 def _asked_text(question: str) -> str:
-    """The pieces of a question that ask (all of it when none does), but those asking what a rule says."""
-    pieces = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)] or [question]
-    return "".join(p for p in pieces if not _WHAT_SAID.search(p))
+    """The question without the caller's story ("听说有个试点额度，我们能不能参加？" asks no 额度), and
+    without a piece asking what a rule says ("费率是怎么说的"), unless 多少/几 asks for a figure anyway."""
+    pieces = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) or not _STORY.search(p)]
+    if not _HOW_MUCH.search(question):
+        pieces = [p for p in pieces if not _WHAT_SAID.search(p)]
+    return "".join(pieces)
 
 
 _ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
-# "对短期险的规模和费率是怎么说的": what a rule says about a 费率, not a figure (unless 多少/几 asks one)
-_WHAT_SAID = re.compile(r"^(?!.*(?:多少|几|百分之)).*(?:怎么说|怎么规定|如何规定|有什么规定|有何规定|是怎么要求)")
+_STORY = re.compile(r"听说|据说|我|咱|俺|厂|公司|单位|\d")  # what the caller tells, not what they ask
+_HOW_MUCH = re.compile(r"多少|几|百分之")
+_WHAT_SAID = re.compile(r"怎么说")  # "对短期险的规模和费率分别是怎么说的"
 
 
 def asks_for_money(question: str) -> bool:
@@ -155,7 +159,7 @@ def asks_for_money(question: str) -> bool:
 def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None) -> bool:
     """The question asks for a figure that the best clauses do not state.
 
-    A question that names the kind of figure it wants (a rate, a sum of money, a count, a duration)
+    A question that asks for a kind of figure (a rate, a sum of money, a count, a duration)
     needs a sentence of that kind about its subject: the sentence, with its clause's title and heading
     path, must cover at least MIN_FIGURE_COVERAGE of the question's other words (IDF-weighted).
     "失业保险金每个月发多少钱" is not answered by a sentence on 稳岗返还 percentages, nor

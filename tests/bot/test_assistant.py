@@ -178,6 +178,7 @@ def test_each_level_compared_is_answered_by_its_own_rule(assistant: Assistant) -
         "深圳市对企业在科创板上市奖励多少？",
         "我们公司（安阳市恒达精密机械有限公司）去年报的研发费用补助，现在审批到哪一步了？",
         "今天天气怎么样",
+        "酒驾怎么处罚？",  # a fine, but no enterprise's
         "2024年河南省规上工业企业满负荷生产奖励还有吗？标准是多少？",
     ],
 )

@@ -174,6 +174,12 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         # what a rule says about a 费率 is not a figure asked for
         ("两个文件对短期险的规模和费率分别是怎么说的？", []),
         ("短期险费率是多少？", ["rate"]),
+        # a topic before the ask is no story: its 利率, 额度 are asked for
+        ("创业担保贷款的利率，是多少？", ["rate"]),
+        ("外债便利化额度，有多少？", ["money"]),
+        ("外债便利化额度怎么规定的，最高多少？", ["money"]),
+        ("普惠小微贷款支持工具做利率互换，每季度几号前报？", []),  # a swap, not a rate
+        ("申请增量留抵退税后，多久能一次性退到账？", ["duration"]),
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:

@@ -55,6 +55,8 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "环评告知承诺制审批多久能批下来？",  # a time limit the rules set
         "环评告知承诺制，申请以后多久能批下来？",
         "金华2022年发放了多少创业担保贷款？在全省排第几？",  # a reply states it
+        "如果初审过了没通过复审，还能再申报吗？",
+        "给该企业奖了以后，还要公示吗？",
         "专精特新“小巨人”有没有入选条件？",
         "小巨人有没有入选门槛？",
         "我们这种规模的企业有没有入选的可能？",
