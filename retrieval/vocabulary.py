@@ -15,6 +15,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "升规入统": ("上规入统", "升规入统"),  # both are in the policies, for the same step
     "上规入统": ("升规入统", "上规入统"),
     "小升规": ("小升规", "上规入统", "升规入统"),  # a small firm's step into the 规上 statistics
+    # a caller's words for paying an agent to apply: the rules' 委托机构, 辅助申报, 收取费用
+    "代办": ("委托", "辅助申报"),
+    "交钱": ("费用", "收取"),
     "小巨人": ("专精特新", "小巨人"),
     "专精特新": ("专精特新", "中小企业"),
     "单项冠军": ("制造业单项冠军",),
