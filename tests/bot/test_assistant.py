@@ -115,6 +115,12 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ("去香港上市有奖励吗？", "境外证券交易所发行上市的企业，给予500万元奖励"),
         # 营收, 营业额 are the standards' 营业收入: the provincial bar for 专精特新
         ("河南省认定专精特新中小企业，对营收有啥要求？我们公司去年营业额一千二百万出头，这一条够不够？", "1000万元以上"),
+        # 代办, 交钱: the rules' 委托机构…辅助申报 and 不收取任何费用
+        (
+            "有家咨询公司找上门，说跟工信部有合作，能代办国家级专精特新“小巨人”申报，收8万包过。这种靠谱吗？"
+            "官方申报要不要交钱、找中介？",
+            "不收取任何费用",
+        ),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
         # "一年能报几次、啥时候报" in the rules' words: 每年申报两次
@@ -303,7 +309,8 @@ def test_a_cached_answer_goes_when_its_document_is_removed(settings: Settings) -
 
 
 @pytest.mark.parametrize(
-    "question", ["稳岗返还比例是多少", "科小研发补助", "留抵退税进度", "安阳 拆迁工地 主体拆除前 建筑要提前多久湿透"]
+    "question",
+    ["稳岗返还比例是多少", "科小研发补助", "留抵退税进度", "安阳 拆迁工地 主体拆除前 建筑要提前多久湿透", "金华划了多大面积的工业红线？"],
 )
 def test_terse_keyword_questions_are_policy_questions(assistant: Assistant, question: str) -> None:
     """Hotline operators type keywords; a domain term is enough to be a policy question."""
