@@ -121,6 +121,12 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
             "官方申报要不要交钱、找中介？",
             "不收取任何费用",
         ),
+        # a loan overdue "上了征信" is the standards' 不良信用记录
+        (
+            "我们是做小杂粮加工的，想申报河南省农业产业化重点龙头企业。公司现在负债率65%左右，"
+            "前年还有一笔贷款逾期上了征信，这两条会不会影响申报？",
+            "不良信用记录",
+        ),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
         # "一年能报几次、啥时候报" in the rules' words: 每年申报两次
