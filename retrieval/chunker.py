@@ -106,7 +106,7 @@ def _labels(pieces: list[_Piece]) -> list[str]:
     labels: list[str] = []
     before, last = "", None  # the heading label of the piece before; the 序号 of the row before
     for piece in pieces:
-        label = base = "".join(piece.markers) or (piece.path[-1] if piece.path else "正文")
+        label = base = _joined(piece.markers) or (piece.path[-1] if piece.path else "正文")
         if piece.cut:
             serials, last = row_serials(piece.paras, last if base == before else None, _is_heading)
             if serials:
@@ -115,6 +115,14 @@ def _labels(pieces: list[_Piece]) -> list[str]:
         before = base
         labels.append(label)
     return _continued(labels)
+
+
+def _joined(markers: tuple[str, ...]) -> str:
+    """The markers as one label; a space between two numbers: "附件1 2.", not "附件12."."""
+    label = ""
+    for marker in markers:
+        label += (" " if label[-1:].isdigit() and marker[:1].isdigit() else "") + marker
+    return label
 
 
 def _is_heading(text: str) -> bool:

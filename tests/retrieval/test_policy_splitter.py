@@ -319,3 +319,11 @@ def test_a_catalogued_title_in_book_title_marks_is_kept_bare() -> None:
     text = "关于支持企业发展的通知\n一、对新认定的企业给予奖励。"
     [policy] = split_policies(text, "notice.txt", {"title": "《安阳市支持企业发展办法》"})
     assert policy.title == "安阳市支持企业发展办法"
+
+
+def test_an_attachment_number_and_an_item_number_do_not_run_together(shipped: Split) -> None:
+    """"附件1" then "2." reads "附件1 2.", not "附件12."."""
+    policy = shipped.policy("安环委办〔2022〕16号")
+    labels = [c.clause for c in shipped.clauses if c.policy_id == policy.policy_id and c.clause.startswith("附件")]
+    assert labels
+    assert all(re.match(r"附件\d+(?:\s|$|[^\d.])", label) for label in labels), labels
