@@ -121,6 +121,8 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
             "官方申报要不要交钱、找中介？",
             "不收取任何费用",
         ),
+        # 科技奖 is the rules' 科学技术奖: a society's prize, its judging costs half paid
+        ("我们行业协会在安阳设了一个科技奖，已经在科技局备过案了。每年组织评审开销不小，市里能补一点吗？补多少？", "评审活动经费的50%"),
         # a loan overdue "上了征信" is the standards' 不良信用记录
         (
             "我们是做小杂粮加工的，想申报河南省农业产业化重点龙头企业。公司现在负债率65%左右，"
