@@ -215,11 +215,16 @@ class E5Runtime:
 
     def _run_all(self, batches: list[list[tuple[int, list[int]]]]) -> list[np.ndarray]:
         """The mean vectors of each batch; several batches run on all the cores at once."""
-        workers = min(len(batches), len(os.sched_getaffinity(0)))  # the cores this process may use
+
+        def run(batch: list[tuple[int, list[int]]]) -> np.ndarray:
+            return self._mean_vectors([tokens for _, tokens in batch])
+
+        # a question is one batch: no pool, and no asking for the cores this process may use
+        workers = min(len(batches), len(os.sched_getaffinity(0))) if len(batches) > 1 else 1
         if workers <= 1:
-            return [self._mean_vectors([w[1] for w in batch]) for batch in batches]
+            return [run(batch) for batch in batches]
         with ThreadPoolExecutor(workers, thread_name_prefix="e5") as pool:
-            return list(pool.map(lambda batch: self._mean_vectors([w[1] for w in batch]), batches))
+            return list(pool.map(run, batches))
 
     def _mean_vectors(self, windows: list[list[int]]) -> np.ndarray:
         length = max(len(w) for w in windows)
