@@ -63,10 +63,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "海外上市": ("境外", "上市"),
     "新三板": ("全国中小企业股份转让系统", "新三板"),
     "北交所": ("北京证券交易所",),
-    # callers' words for what the standards count as 营业收入 / 销售收入
     "科技奖": ("科学技术奖", "科技奖"),
     # a loan overdue on a credit report is what the standards call 不良信用记录
     "征信": ("征信", "信用记录", "不良信用"),
+    # callers' words for what the standards count as 营业收入 / 销售收入
     "营收": ("营业收入", "主营业务收入", "销售收入"),
     "营业额": ("营业收入", "主营业务收入", "销售收入"),
     "销售额": ("销售收入", "营业收入"),
