@@ -31,6 +31,10 @@ MIN_PART_COVERAGE = 0.5  # of a question part's words (IDF-weighted) a clause mu
 
 PART_SEARCH_DEPTH = 3  # a part's own search: its best clauses that may answer it
 PART_WHOLE_RATIO = 0.6  # of the refusal threshold: what a clause found for one part must cover of the whole
+# a part a cited clause answers still gets the clause that holds this much more of its words: "…契税能
+# 补贴多少？我和爱人都交公积金，公积金最多能贷多少？" had its second part half held by a clause about
+# housing in general, while the clause on 夫妻双方缴存 loans held more of it
+PART_BETTER_MARGIN = 0.05
 
 
 def cover_parts(
@@ -43,8 +47,8 @@ def cover_parts(
     levels: bool = True,
     indexed_words: Callable[[Clause], frozenset[str]] = clause_words,
 ) -> list[Hit]:
-    """Add, for each part of a question asked in several that no cited clause is about, the clause
-    that best answers that part.
+    """Add, for each part of a question asked in several, the clause that best answers that part,
+    unless a cited clause answers it about as well (PART_BETTER_MARGIN).
 
     "全省给安阳下的小升规目标是多少家？企业首次上规入统，县里一次性奖多少？" asks two things that two
     policies answer; the clauses close to the best one may all be about the first. The candidates
@@ -79,8 +83,9 @@ def cover_parts(
             return overlap(weights, words_of(hit))
 
         level = level_of_part(part) if levels else None
-        if any(about(h) >= MIN_PART_COVERAGE and level in (None, h.clause.level) for h in out):
-            continue
+        held = max((about(h) for h in out if level in (None, h.clause.level)), default=0.0)
+        if held < MIN_PART_COVERAGE:
+            held = 0.0  # no cited clause answers the part: any clause that does is wanted
         candidates = [h for h in hits[:5] if h.coverage >= threshold and level in (None, h.clause.level)]
         if search is not None:
             found = search(part, level)[:PART_SEARCH_DEPTH]
@@ -90,7 +95,7 @@ def cover_parts(
         fresh = [h for h in candidates if all(h.clause.id != c.clause.id for c in out)]
         # the part's own words first; between equals, the clause more about the whole question
         extra = max(fresh, key=lambda h: (about(h), whole.share(words_of(h))), default=None)
-        if extra is not None and about(extra) >= MIN_PART_COVERAGE:
+        if extra is not None and about(extra) >= max(MIN_PART_COVERAGE, held + PART_BETTER_MARGIN):
             out.append(extra)
     return out
 

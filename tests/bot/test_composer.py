@@ -47,12 +47,30 @@ def test_a_part_may_take_its_clause_from_a_search_of_its_own() -> None:
     # the deed clause falls under the whole question's threshold (0.4) and is not among its top hits
     assert cover_parts(question, [loans], [loans], 0.4, idf) == [loans]
     assert cover_parts(question, [loans], [loans], 0.4, idf, search) == [loans, deed]
-    assert searches == ["在安阳市区买二手房，契税能补贴多少"]  # the part the cited clause answers is not searched
+    # the part the cited clause answers is searched too, for a clause that answers it better; none does
+    assert searches == ["在安阳市区买二手房，契税能补贴多少", "商业贷款首付比例最低多少"]
     # a clause of a part's own search must be about enough of the whole question, not only its part
     levy = Hit(Clause(text="对小微企业减征契税。", title="减税降费政策", source="t.txt"), score=1.0, coverage=0.2)
     idf |= dict.fromkeys(tokenize(levy.clause.index_text()), 1.0)
     short_part = "在安阳市区买二手房，商业贷款首付比例最低多少？契税呢？"
     assert cover_parts(short_part, [loans], [loans], 0.4, idf, lambda part, level: [levy]) == [loans]
+
+
+def test_a_part_half_held_by_a_cited_clause_gets_the_clause_that_holds_more_of_it() -> None:
+    deed = Hit(Clause(text="在安阳市区内购买商品住宅（含二手房）并缴纳契税的，给予已缴契税50%消费补贴。",
+                      title="安阳市关于促进房地产市场平稳健康发展的意见", source="t.txt"), score=1.3, coverage=0.5)
+    housing = Hit(Clause(text="缴存住房公积金的职工申请公积金贷款购买二手房。", title="安阳市关于促进房地产市场平稳健康发展的意见",
+                         source="t.txt"), score=1.2, coverage=0.45)  # fmt: skip
+    fund = Hit(Clause(text="夫妻双方缴存住房公积金的，最高贷款金额由50万元调整为60万元。", title="安阳市稳经济实施方案",
+                      source="t.txt"), score=1.0, coverage=0.4)  # fmt: skip
+    question = "在安阳市区买二手房，契税能补贴多少？夫妻都交住房公积金，公积金贷款最多能贷多少？"
+    idf = {t: 1.0 for h in (deed, housing, fund) for t in tokenize(h.clause.index_text() + question)}
+    # the housing clause holds half the second part's words; the loan clause its own search finds holds more
+    assert cover_parts(question, [deed, housing], [deed, housing], 0.3, idf, lambda part, level: [fund]) == [
+        deed, housing, fund]
+    # a clause found that holds no more of the part than the cited one adds nothing
+    assert cover_parts(question, [deed, housing], [deed, housing], 0.3, idf, lambda part, level: [housing]) == [
+        deed, housing]
 
 
 def test_a_part_that_names_a_level_is_answered_by_a_clause_of_that_level() -> None:
