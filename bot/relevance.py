@@ -29,6 +29,7 @@ _STATES_FIGURE = re.compile(
 _CN = "一二三四五六七八九十两百千"
 _RATIO = r"\d+\s*[:：]\s*\d+(?!\s*[:：]?\d)"  # "按1:1的比例给予配套支持" (not a time such as 9:30:00)
 _SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天, 个工作日… (not "5月1日", a date)
+_MEASURE = r"(?:平方米|平方公里|立方米|米|公里|千米|亩|吨|千瓦时|千瓦|度)"  # lengths, areas, weights, energy
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "rate": (
@@ -57,7 +58,12 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
-        re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|之日起|以内"),
+        re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}半]+\s*{_SPAN}|之日起|以内"),
+    ),
+    # "外运道路从出入口往里至少硬化多少米" -> "硬化长度不得低于 100 米"
+    "measure": (
+        re.compile(rf"(?:多少|几)\s*{_MEASURE}"),
+        re.compile(rf"\d+(?:\.\d+)?\s*{_MEASURE}|[{_CN}]+\s*{_MEASURE}"),
     ),
 }
 # words that only say "a figure is wanted", left out when weighing what a figure sentence covers

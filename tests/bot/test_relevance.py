@@ -42,6 +42,10 @@ def _idf(*texts: str) -> dict[str, float]:
         ("大型银行要选多少家企业包联？", "大型银行、政策性银行各选取15家企业。", False),
         ("公积金缓缴最长多久？", "可申请暂缓缴存住房公积金，缓缴期最长6个月。", False),
         ("公积金缓缴最长多久？", "可申请暂缓缴存住房公积金。", True),
+        # half a day is a span; a length is a figure of its own kind
+        ("领导每周接待企业家多长时间？", "领导每周安排不少于半天时间接待企业家。", False),
+        ("外运道路从出入口往里至少硬化多少米？", "外运道路从施工场地出入口向内硬化长度不得低于 100 米。", False),
+        ("外运道路从出入口往里至少硬化多少米？", "外运道路从出入口向内硬化，硬化后 2 年内不得开挖。", True),
     ],
 )
 def test_a_figure_question_needs_a_figure_of_its_kind_about_its_subject(
@@ -180,6 +184,8 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("外债便利化额度怎么规定的，最高多少？", ["money"]),
         ("普惠小微贷款支持工具做利率互换，每季度几号前报？", []),  # a swap, not a rate
         ("申请增量留抵退税后，多久能一次性退到账？", ["duration"]),
+        ("出入口往里至少硬化多少米？", ["measure"]),
+        ("每亩补贴多少钱？", ["money"]),
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
