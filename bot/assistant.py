@@ -31,7 +31,7 @@ from bot.relevance import (
     parts_coverage,
     regional,
 )
-from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in
+from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
@@ -60,7 +60,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered: tuple[int, set[str]] = (-1, set())
+        self._covered: tuple[int, set[str], set[str]] = (-1, set(), set())
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -262,11 +262,12 @@ class Assistant:
         return "", []
 
     def _out_of_scope(self, question: str) -> str:
-        if not is_policy_question(question):
+        places, names = self._corpus_terms()
+        if not is_policy_question(question, names):
             return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
             return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
-        missing = out_of_region(question, self._places_of_corpus())
+        missing = out_of_region(question, places)
         if missing:
             return f"知识库中没有{'、'.join(missing)}的政策文件。"
         return ""
@@ -277,19 +278,21 @@ class Assistant:
             return filters
         return replace(filters or Filters(), level=level)
 
-    def _places_of_corpus(self) -> set[str]:
-        """Places the indexed policies are about; recomputed when the index changes (an upload)."""
-        version, places = self._covered
+    def _corpus_terms(self) -> tuple[set[str], set[str]]:
+        """The places the indexed policies are about and the names their titles quote; recomputed
+        when the index changes (an upload)."""
+        version, places, names = self._covered
         if version == self.kb.version:
-            return places
-        covered: set[str] = set()
-        for policy in self.kb.policies():
-            text = f"{policy.title}{policy.region}{lead_body(policy.issuer)}"
-            covered.update(places_in(text))
+            return places, names
+        policies = self.kb.policies()
+        places = set()
+        for policy in policies:
+            places.update(places_in(f"{policy.title}{policy.region}{lead_body(policy.issuer)}"))
             if policy.level == "国家":
-                covered.add("全国")
-        self._covered = (self.kb.version, covered)
-        return covered
+                places.add("全国")
+        names = policy_names(policy.title for policy in policies)
+        self._covered = (self.kb.version, places, names)
+        return places, names
 
 
 def validate_question(question: str) -> str:

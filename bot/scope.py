@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from retrieval.vocabulary import ABBREVIATIONS, DOMAIN_WORDS
 
@@ -58,13 +60,25 @@ _POLICY_WORD = re.compile(
 )
 
 
-def is_policy_question(question: str) -> bool:
-    """Whether the question is about enterprise policy at all: a policy word, or a term of the domain
-    dictionary or the abbreviation table (稳岗返还, 专精特新, 科小…)."""
-    return bool(_POLICY_WORD.search(question)) or any(term in question for term in _DOMAIN_TERMS)
+def is_policy_question(question: str, names: AbstractSet[str] = frozenset()) -> bool:
+    """Whether the question is about enterprise policy at all: a policy word, a term of the domain
+    dictionary or the abbreviation table (稳岗返还, 专精特新, 科小…), or one of ``names``, the names of
+    indexed policies (``policy_names``)."""
+    return (
+        bool(_POLICY_WORD.search(question))
+        or any(term in question for term in _DOMAIN_TERMS)
+        or any(name in question for name in names)
+    )
 
 
 _DOMAIN_TERMS = frozenset(DOMAIN_WORDS) | frozenset(ABBREVIATIONS)
+_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,20})[”\"]")
+
+
+def policy_names(titles: Iterable[str]) -> set[str]:
+    """The names that policy titles put in quotes, of three characters or more: "行长进万企 第二阶段
+    以什么为核心" asks about 《关于开展安阳银行业“行长进万企”活动的通知》 with no other policy word."""
+    return {name.strip() for title in titles for name in _QUOTED_NAME.findall(title)}
 
 
 def names_place(word: str, places: list[str]) -> bool:

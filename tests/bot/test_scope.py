@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.scope import asks_case_status
+from bot.scope import asks_case_status, is_policy_question, policy_names
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,13 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
 )
 def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
     assert not asks_case_status(question)
+
+
+def test_a_question_naming_an_indexed_policy_is_a_policy_question() -> None:
+    titles = ["关于开展安阳银行业“行长进万企”活动的通知", "关于促进消费的通知（“十四五”时期）", "《“绿色”金融》"]
+    names = policy_names(titles)
+    assert names == {"行长进万企", "十四五"}  # quoted names of three characters or more
+    question = "行长进万企 第二阶段 入企集中走访 以什么为核心 几月底前要走访完"
+    assert not is_policy_question(question)
+    assert is_policy_question(question, names)
+    assert not is_policy_question("今天天气怎么样", names)
