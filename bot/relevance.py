@@ -118,11 +118,13 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
 
 
 def missing_year(question: str, hits: list[Hit]) -> str | None:
-    """A year the question asks about (it leads the question) that none of the clauses mentions.
+    """A year the question asks about (it leads the question, or an asking piece names it) that none
+    of the clauses mentions.
 
-    "2024年满负荷生产奖励还有吗" asks about 2024; "2021年营收过了100亿，能奖多少" only tells a fact.
+    "2024年满负荷生产奖励还有吗" and "…2022年按100%暂退了。2023年市里还按100%暂退吗？" ask about 2024
+    and 2023; "…，2021年营收过了100亿，能奖多少" only tells a fact.
     """
-    years = set(_YEAR.findall(question[:8]))
+    years = set(_YEAR.findall(question[:8])) | set(_YEAR.findall(_asked_text(question)))
     if not years or not hits:
         return None
     seen = "".join(f"{h.clause.title}{h.clause.date}{h.clause.text}" for h in hits)

@@ -11,6 +11,7 @@ from bot.relevance import (
     figure_first,
     kinds_asked,
     lacks_figure,
+    missing_year,
     parts_coverage,
 )
 from retrieval.lexical import tokenize
@@ -266,3 +267,17 @@ def test_what_a_rule_says_about_a_rate_needs_no_figure() -> None:
     hit = _hit("进一步扩大出口信用保险短期险规模，降低短期险费率。")
     assert not lacks_figure(question, [hit], 600, _idf(question))
     assert lacks_figure("出口信用保险短期险费率是多少？", [hit], 600, _idf(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("2024年满负荷生产奖励还有吗？", "2024"),  # the year leads the question
+        ("我们是安阳的一家旅行社，2022年保证金按100%暂退了。2023年市里还按100%暂退吗？", "2023"),  # it is asked
+        ("2022年旅行社保证金暂退多少？", None),
+        ("我们是安阳的一家企业，2023年营收过了10亿，能奖多少？", None),  # the story's year is a fact told, not asked
+    ],
+)
+def test_a_year_asked_about_must_be_in_the_clauses(question: str, year: str | None) -> None:
+    hits = [_hit("2022年继续实施旅行社暂退旅游服务质量保证金政策，暂退比例提高至100%。")]
+    assert missing_year(question, hits) == year
