@@ -71,6 +71,11 @@ def test_a_part_half_held_by_a_cited_clause_gets_the_clause_that_holds_more_of_i
     # a clause found that holds no more of the part than the cited one adds nothing
     assert cover_parts(question, [deed, housing], [deed, housing], 0.3, idf, lambda part, level: [housing]) == [
         deed, housing]
+    # a part a cited clause holds nearly whole is not searched
+    searched: list[str] = []
+    held_whole = "在安阳市区购买二手房要缴纳契税吗？夫妻都交住房公积金，公积金贷款最多能贷多少？"
+    cover_parts(held_whole, [deed, housing], [deed, housing], 0.3, idf, lambda part, level: searched.append(part) or [])
+    assert searched == ["夫妻都交住房公积金，公积金贷款最多能贷多少"]
 
 
 def test_a_part_that_names_a_level_is_answered_by_a_clause_of_that_level() -> None:
