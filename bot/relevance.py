@@ -48,15 +48,15 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            r"几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
+            r"(?<![这那了近前头])几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额|几次|多少次"
             r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),
-        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户)|[{_CN}]+\s*(?:家|个|人|项|名|户)"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户|次)|[{_CN}]+\s*(?:家|个|人|项|名|户|次)"),
     ),
     "duration": (
         re.compile(
-            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|几天|几个月|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|(?<![这那了近前头])几(?:天|个月)|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
         re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}半]+\s*{_SPAN}|之日起|以内"),
     ),
@@ -185,8 +185,8 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
 
 
-MIN_ASKED_SHARE = 0.5  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
-_ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|几|能否|是否|如何|可以|能不能")
+MIN_ASKED_SHARE = 0.4  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
+_ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|(?<![这那了前近头])几|能否|是否|如何|可以|能不能")
 
 
 def asked_coverage(

@@ -14,7 +14,8 @@ from bot.relevance import (
     missing_year,
     parts_coverage,
 )
-from retrieval.lexical import tokenize
+from retrieval.hybrid_search import Coverage
+from retrieval.lexical import query_groups, tokenize
 from retrieval.types import Clause, Hit
 
 
@@ -186,6 +187,9 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("普惠小微贷款支持工具做利率互换，每季度几号前报？", []),  # a swap, not a rate
         ("申请增量留抵退税后，多久能一次性退到账？", ["duration"]),
         ("出入口往里至少硬化多少米？", ["measure"]),
+        # "开了几家", "这几个月" tell, they do not ask
+        ("我们开了几家连锁饭店。办展期会不会下调风险分类？", []),
+        ("这几个月各部门轮番来检查，光接待就顾不过来。同一个部门一年能来查几次？", ["count"]),
         ("每亩补贴多少钱？", ["money"]),
     ],
 )
@@ -239,6 +243,18 @@ def test_a_callers_story_does_not_lower_what_the_question_asks() -> None:
     assert asked_coverage(story + asked, hit, idf) > 0.6
     assert asked_coverage(asked, hit, idf) == 0.0  # nothing but asking: the whole question's coverage stands
     assert asked_coverage(asked + story, hit, idf) > 0.6  # the story after the question
+
+
+def test_a_long_story_before_a_question_that_asks_enough_does_not_lower_it() -> None:
+    clause = "对承租国有资产类经营用房的中小微企业，减免房租。转租、分租的，确保租金减免落实到最终承租方。"
+    hit = _hit(clause, title="河南省关于做好当前重点经济工作的通知")
+    story = "我在县城开小超市，门面是从二房东手里转租的，原房东是国有单位。"
+    asked = "疫情期间国有房子减免房租，这个减免能落到最后的租户头上吗？"
+    idf = _idf(story, asked, clause)
+    # what is asked holds 40–50% of the question's words: enough to be judged alone
+    whole = Coverage.of(query_groups(story + asked), idf).total
+    assert 0.4 <= Coverage.of(query_groups(asked), idf).total / whole < 0.5
+    assert asked_coverage(story + asked, hit, idf) > 0.0
 
 
 def test_a_question_that_asks_too_little_is_judged_whole() -> None:
