@@ -129,6 +129,12 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
             "前年还有一笔贷款逾期上了征信，这两条会不会影响申报？",
             "不良信用记录",
         ),
+        # 发债, 超短融 are the rules' 债务融资工具: the issuing subsidy after the first round
+        (
+            "我们是安阳一家制造企业，去年在银行间市场发了第一期超短融，今年准备发第二期，"
+            "募集的钱九成以上投在安阳本地项目上。市里对企业发债有补贴吗？怎么算？",
+            "按照实际发行金额给予1%的发行补贴",
+        ),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
         # "一年能报几次、啥时候报" in the rules' words: 每年申报两次
