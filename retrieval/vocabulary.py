@@ -172,6 +172,9 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # "一年能报几次、啥时候报": the rules say 每年申报
     (re.compile(r"一年(能|可以|可)?(报|申报|申请|领|拿|补)?[几多]次"), ("每年",)),
     (re.compile(r"(啥时候|什么时候|几时|能|可以|怎么)报(?![销告名表])|报几次"), ("申报",)),
+    # "一户最多能贷多少": how much a loan may be is its 额度, per 户 in the rules' 每户/单户
+    (re.compile(r"贷(款)?(多少|几)|(贷款|借款)(额度|上限)"), ("额度", "授信额度")),
+    (re.compile(r"[一每单]户"), ("每户", "单户")),
     # a caller's figure ("年销售3个多亿") in the rules' unit ("4亿元以下")
     (re.compile(r"\d\s*(个多?|多)?亿(?!元)"), ("亿元",)),
 )

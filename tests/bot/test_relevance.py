@@ -191,6 +191,7 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("我们开了几家连锁饭店。办展期会不会下调风险分类？", []),
         ("这几个月各部门轮番来检查，光接待就顾不过来。同一个部门一年能来查几次？", ["count"]),
         ("每亩补贴多少钱？", ["money"]),
+        ("灾后重建信用贷款一户最多能贷多少？", ["money"]),
     ],
 )
 def test_the_kind_of_figure_asked_for(question: str, kinds: list[str]) -> None:
