@@ -40,6 +40,9 @@ from retrieval.policy_splitter import lead_body
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
+# a question about the document itself: which one, its number, who issued it
+_ASKS_DOCUMENT = re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个(?:部门|单位)")
+_TAKES_EFFECT = re.compile(r"自.{0,20}起(?:施行|实行|执行|实施)|有效期至")
 _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
@@ -232,7 +235,19 @@ class Assistant:
         cited = cover_parts(
             question, cited, hits, threshold, idf, search, levels=not chosen_level, indexed_words=self.kb.words
         )
-        return figure_first(question, cited, idf)
+        cited = figure_first(question, cited, idf)
+        return self._with_opening(cited) if _ASKS_DOCUMENT.search(question) else cited
+
+    def _with_opening(self, cited: list[Hit]) -> list[Hit]:
+        """For a question about the document itself, the first cited policy's opening clause (its
+        number, issuer, date, and the notice it forwards: "省厅哪个文件") and the clause saying when
+        it takes effect, after the first cited clause."""
+        top = cited[0]
+        clauses = self.kb.policy_clauses(top.clause.policy_id)
+        wanted = [*clauses[:1], *[c for c in clauses if _TAKES_EFFECT.search(c.text)][:1]]
+        have = {h.clause.id for h in cited}
+        added = [Hit(c, top.score, top.coverage) for c in dict.fromkeys(wanted) if c.id not in have]
+        return [top, *added, *cited[1:]]
 
     def _retrieve(self, text: str, filters: Filters | None, places_of: str = "") -> list[Hit]:
         """Top clauses for ``text``, keeping only those of the places that ``places_of`` (the whole

@@ -170,6 +170,13 @@ def test_citation_text_is_verbatim_from_its_source(assistant: Assistant) -> None
         assert first_line in source
 
 
+def test_a_question_about_a_forwarded_notice_is_answered_from_the_forwarding_opening(assistant: Assistant) -> None:
+    # the city's notice forwards the province's; only its opening clause names the province's number
+    answer = assistant.ask("县里的建设用地直报制度，是依据省自然资源厅哪个文件？")
+    assert "豫自然资发〔2021〕66号" in answer.answer
+    assert answer.citations[1].clause == "正文"
+
+
 def test_answer_names_the_policy_and_document_number(assistant: Assistant) -> None:
     answer = assistant.ask("安阳市免收小微企业不动产登记费是哪个文件规定的？文号是多少？")
     assert "安自规发〔2021〕12号" in answer.answer
