@@ -137,6 +137,8 @@ def test_the_tier_a_question_names_comes_with_what_its_figures_are(assistant: As
         ),
         # "一户最多能贷多少" asks for the rules' 授信额度 per 每户
         ("前年水灾我们在安阳的小店受了灾，那个灾后重建专项信用贷款一户最多能贷多少？从推荐到放款要多久？", "每户原则上不超过30万元"),
+        # "头一回升规" is the rules' 首次"小升规"; 电费, 燃气费 their 电力、燃气
+        ("我们厂今年头一回升规，听人说升规以后新增的电费、燃气费政府能补，有这回事吗？能补几年？", "持续在规3年内新增电力、燃气"),
         # a caller's "3个多亿" is the rules' 亿元: the condition on sales under 4亿元 applies to them
         ("我们公司年销售额3个多亿，想申报制造业单项冠军，有啥前置条件？", "年销售收入4亿元以下企业"),
         # "一年能报几次、啥时候报" in the rules' words: 每年申报两次
