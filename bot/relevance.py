@@ -48,22 +48,27 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            r"(?<![这那了近前头])几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额|几次|多少次"
+            r"(?<![这那了近前头])几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
             r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),
-        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户|次)|[{_CN}]+\s*(?:家|个|人|项|名|户|次)"),
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*(?:家|个|人|项|名|户)|[{_CN}]+\s*(?:家|个|人|项|名|户)"),
     ),
     "duration": (
         re.compile(
-            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|(?<![这那了近前头])几(?:天|个月)|(?<![这近前])几年|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|(?<![这那了近前头])几(?:天|个月|年)|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
-        re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}半]+\s*{_SPAN}|之日起|以内"),
+        re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|(?<![上下])半\s*{_SPAN}|之日起|以内"),
     ),
-    # "外运道路从出入口往里至少硬化多少米" -> "硬化长度不得低于 100 米"
+    # "一年能来查几次" -> "每年不超过1次" (not 一次性, 第三次会议)
+    "times": (
+        re.compile(r"几次|多少次"),
+        re.compile(rf"[\d{_CN}]+\s*次(?![性会修党])"),
+    ),
+    # "外运道路从出入口往里至少硬化多少米" -> "硬化长度不得低于 100 米"; a bar may be relative ("峰值的80%")
     "measure": (
         re.compile(rf"(?:多少|几)\s*{_MEASURE}"),
-        re.compile(rf"\d+(?:\.\d+)?\s*{_MEASURE}|[{_CN}]+\s*{_MEASURE}"),
+        re.compile(rf"\d+(?:\.\d+)?\s*(?:{_MEASURE}|[%％]|倍)|(?<!最后)[{_CN}]+\s*(?:米|公里|亩|吨)"),
     ),
 }
 # words that only say "a figure is wanted", left out when weighing what a figure sentence covers
@@ -124,7 +129,8 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     "2024年满负荷生产奖励还有吗" and "…2022年按100%暂退了。2023年市里还按100%暂退吗？" ask about 2024
     and 2023; "…，2021年营收过了100亿，能奖多少" only tells a fact.
     """
-    years = set(_YEAR.findall(question[:8])) | set(_YEAR.findall(_asked_text(question)))
+    asked = (p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p))
+    years = set(_YEAR.findall(question[:8])) | {y for p in asked for y in _YEAR.findall(p)}
     if not years or not hits:
         return None
     seen = "".join(f"{h.clause.title}{h.clause.date}{h.clause.text}" for h in hits)
@@ -156,6 +162,8 @@ def _asked_text(question: str) -> str:
 _ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
 _STORY = re.compile(r"听说|据说|我|咱|俺|厂|公司|单位|\d")  # what the caller tells, not what they ask
 _HOW_MUCH = re.compile(r"多少|几|百分之")
+# a piece naming the caller or a founding tells its year ("我们厂是2019年成立的，能申请吗")
+_TELLS = re.compile(r"听说|据说|我|咱|俺|厂|公司|单位|注册|成立|认定")
 _WHAT_SAID = re.compile(r"怎么说")  # "对短期险的规模和费率分别是怎么说的"
 
 

@@ -48,6 +48,12 @@ def _idf(*texts: str) -> dict[str, float]:
         ("领导每周接待企业家多长时间？", "领导每周安排不少于半天时间接待企业家。", False),
         ("外运道路从出入口往里至少硬化多少米？", "外运道路从施工场地出入口向内硬化长度不得低于 100 米。", False),
         ("外运道路从出入口往里至少硬化多少米？", "外运道路从出入口向内硬化，硬化后 2 年内不得开挖。", True),
+        # a number of times is not 一次性; a bar in 度 may be relative; 上半年, 最后一公里 are no figures
+        ("安阳有多少家小巨人企业？", "对新认定的小巨人企业给予一次性奖励。", True),
+        ("同一部门一年能来检查几次？", "同一单位对同一企业开展的检查原则上每年不超过1次。", False),
+        ("一年用电多少度能算满负荷？", "满负荷是指日均用电量达到本企业2021年用电量峰值的80%。", False),
+        ("创业担保贷款贴息期限多长？", "2022年上半年，对创业担保贷款给予贴息。", True),
+        ("金融服务站覆盖半径多少公里？", "建设金融服务站，打通金融服务“最后一公里”。", True),
     ],
 )
 def test_a_figure_question_needs_a_figure_of_its_kind_about_its_subject(
@@ -189,7 +195,7 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("出入口往里至少硬化多少米？", ["measure"]),
         # "开了几家", "这几个月" tell, they do not ask
         ("我们开了几家连锁饭店。办展期会不会下调风险分类？", []),
-        ("这几个月各部门轮番来检查，光接待就顾不过来。同一个部门一年能来查几次？", ["count"]),
+        ("这几个月各部门轮番来检查，光接待就顾不过来。同一个部门一年能来查几次？", ["times"]),
         ("每亩补贴多少钱？", ["money"]),
         ("灾后重建信用贷款一户最多能贷多少？", ["money"]),
     ],
@@ -293,6 +299,7 @@ def test_what_a_rule_says_about_a_rate_needs_no_figure() -> None:
         ("我们是安阳的一家旅行社，2022年保证金按100%暂退了。2023年市里还按100%暂退吗？", "2023"),  # it is asked
         ("2022年旅行社保证金暂退多少？", None),
         ("我们是安阳的一家企业，2023年营收过了10亿，能奖多少？", None),  # the story's year is a fact told, not asked
+        ("我们这个小公司是2020年注册的能享受免收不动产登记费吗", None),  # asked in the piece that tells it
     ],
 )
 def test_a_year_asked_about_must_be_in_the_clauses(question: str, year: str | None) -> None:
