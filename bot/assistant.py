@@ -299,6 +299,7 @@ class Assistant:
         version, places, names = self._covered
         if version == self.kb.version:
             return places, names
+        version = self.kb.version  # read first: an upload during the reading leaves the next call to redo it
         policies = self.kb.policies()
         places = set()
         for policy in policies:
@@ -306,7 +307,7 @@ class Assistant:
             if policy.level == "国家":
                 places.add("全国")
         names = policy_names(policy.title for policy in policies)
-        self._covered = (self.kb.version, places, names)
+        self._covered = (version, places, names)
         return places, names
 
 

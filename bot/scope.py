@@ -67,18 +67,26 @@ def is_policy_question(question: str, names: AbstractSet[str] = frozenset()) -> 
     return (
         bool(_POLICY_WORD.search(question))
         or any(term in question for term in _DOMAIN_TERMS)
-        or any(name in question for name in names)
+        or any(_holds_name(question, name) for name in names)
     )
 
 
 _DOMAIN_TERMS = frozenset(DOMAIN_WORDS) | frozenset(ABBREVIATIONS)
-_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,20})[”\"]")
+_QUOTED_NAME = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
+_NUMERALS = "一二三四五六七八九十百千万亿两0-9"
 
 
 def policy_names(titles: Iterable[str]) -> set[str]:
-    """The names that policy titles put in quotes, of three characters or more: "行长进万企 第二阶段
-    以什么为核心" asks about 《关于开展安阳银行业“行长进万企”活动的通知》 with no other policy word."""
-    return {name.strip() for title in titles for name in _QUOTED_NAME.findall(title)}
+    """The names that policy titles put in quotes, of three characters or more and not only numerals
+    ("十四五" is also in "三十四五度"): "行长进万企 第二阶段 以什么为核心" asks about
+    《关于开展安阳银行业“行长进万企”活动的通知》 with no other policy word."""
+    found = {(a or b).strip() for title in titles for a, b in _QUOTED_NAME.findall(title)}
+    return {name for name in found if 3 <= len(name) <= 20 and not re.fullmatch(f"[{_NUMERALS}]+", name)}
+
+
+def _holds_name(question: str, name: str) -> bool:
+    """Whether the question holds the name, not as part of a longer number ("三个一批" in "十三个一批")."""
+    return re.search(f"(?<![{_NUMERALS}]){re.escape(name)}(?![{_NUMERALS}])", question) is not None
 
 
 def names_place(word: str, places: list[str]) -> bool:

@@ -70,10 +70,14 @@ def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
 
 
 def test_a_question_naming_an_indexed_policy_is_a_policy_question() -> None:
-    titles = ["关于开展安阳银行业“行长进万企”活动的通知", "关于促进消费的通知（“十四五”时期）", "《“绿色”金融》"]
+    titles = ["关于开展安阳银行业“行长进万企”活动的通知", "关于促进消费的通知（“十四五”时期）", "《“绿色”金融》",
+              '河南省"四保"企业（项目）"白名单"制度']
     names = policy_names(titles)
-    assert names == {"行长进万企", "十四五"}  # quoted names of three characters or more
+    # quoted names of three characters or more, not only numerals (十四五 is in 三十四五度)
+    assert names == {"行长进万企", "白名单"}
     question = "行长进万企 第二阶段 入企集中走访 以什么为核心 几月底前要走访完"
     assert not is_policy_question(question)
     assert is_policy_question(question, names)
     assert not is_policy_question("今天天气怎么样", names)
+    assert not is_policy_question("今天三十四五度，热死了", policy_names(["“十四五”规划"]) | {"三个一批"})
+    assert not is_policy_question("十三个一批", {"三个一批"})  # a name inside a longer number
