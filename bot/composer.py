@@ -84,10 +84,9 @@ def cover_parts(
             return overlap(weights, words_of(hit))
 
         level = level_of_part(part) if levels else None
-        held = max((about(h) for h in out if level in (None, h.clause.level)), default=0.0)
-        if held < MIN_PART_COVERAGE:
-            held = 0.0  # no cited clause answers the part: any clause that does is wanted
-        elif held >= PART_HELD_WELL:
+        holder = max((h for h in out if level in (None, h.clause.level)), key=about, default=None)
+        held = about(holder) if holder is not None else 0.0
+        if held >= PART_HELD_WELL:
             continue  # answered: no search spent
         candidates = [h for h in hits[:5] if h.coverage >= threshold and level in (None, h.clause.level)]
         if search is not None:
@@ -98,7 +97,16 @@ def cover_parts(
         fresh = [h for h in candidates if all(h.clause.id != c.clause.id for c in out)]
         # the part's own words first; between equals, the clause more about the whole question
         extra = max(fresh, key=lambda h: (about(h), whole.share(words_of(h))), default=None)
-        if extra is not None and about(extra) >= max(MIN_PART_COVERAGE, held + PART_BETTER_MARGIN):
+        if extra is None or about(extra) < MIN_PART_COVERAGE:
+            continue
+        if holder is None or held < MIN_PART_COVERAGE:
+            out.append(extra)  # no cited clause answers the part
+        elif about(extra) >= held + PART_BETTER_MARGIN and (
+            extra.clause.policy_id in {h.clause.policy_id for h in out}
+            or whole.share(words_of(extra)) >= whole.share(words_of(holder))
+        ):
+            # a clause that answers the part better, of a cited policy or as much about the whole
+            # question: a follow-up "要交纸质材料吗？" is not answered by another programme's rule
             out.append(extra)
     return out
 

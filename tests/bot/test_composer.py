@@ -78,6 +78,19 @@ def test_a_part_half_held_by_a_cited_clause_gets_the_clause_that_holds_more_of_i
     assert searched == ["夫妻都交住房公积金，公积金贷款最多能贷多少"]
 
 
+def test_a_follow_up_part_is_not_answered_by_another_programmes_rule() -> None:
+    call = Hit(Clause(text="揭榜挂帅重大创新需求征集截止时间为2022年5月31日，申报材料通过系统报送。",
+                      title="关于征集2022年揭榜挂帅重大创新需求的通知", source="t.txt", policy_id="a"),
+               score=1.3, coverage=0.6)  # fmt: skip
+    other = Hit(Clause(text="单项冠军申报材料须报送纸质材料一式两份，截止时间为2022年4月15日。",
+                       title="关于组织开展第七批制造业单项冠军企业遴选工作的通知", source="t.txt", policy_id="b"),
+                score=1.0, coverage=0.3)  # fmt: skip
+    question = "安阳揭榜挂帅需求征集的截止时间是什么时候？要交纸质材料吗？"
+    idf = {t: 1.0 for h in (call, other) for t in tokenize(h.clause.index_text() + question)}
+    # the other notice holds more of the second part, but less of the whole question, and is not cited
+    assert cover_parts(question, [call], [call], 0.3, idf, lambda part, level: [other]) == [call]
+
+
 def test_a_part_that_names_a_level_is_answered_by_a_clause_of_that_level() -> None:
     city = Hit(Clause(text="受疫情影响的中小企业，经批准可延长至疫情解除后补缴社会保险费。", title="安阳市复工复产政策措施",
                       source="t.txt", level="市"), score=1.3, coverage=0.6)
