@@ -69,7 +69,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # bonds as callers name them; the rewards say 债务融资工具
     "发债": ("发债", "债务融资工具", "债券"),
     "超短融": ("债务融资工具", "超短期融资券"),
-    "中票": ("债务融资工具", "中期票据"),
     # callers' words for what the standards count as 营业收入 / 销售收入
     "营收": ("营业收入", "主营业务收入", "销售收入"),
     "营业额": ("营业收入", "主营业务收入", "销售收入"),
