@@ -57,6 +57,11 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"找谁|找哪|投诉|举报|维权|向谁反映|哪里反映|上哪反映"),
         re.compile(r"举报|投诉|反映|申诉"),
     ),
+    # "不更新会怎样？", "材料造假被查出来会怎么样？": what follows when a rule is not kept
+    "consequence": (
+        re.compile(r"会怎(?:么)?样|会怎么办|什么后果|有何后果|后果|会被(?:怎么|如何)(?:处理|处罚)|会不会被"),
+        re.compile(r"取消|撤销|收回|追回|不予|不得|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
+    ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
         re.compile(r"施行|实施|印发|有效期|执行|起|制定|发布|〔\d{4}〕"),

@@ -187,3 +187,12 @@ def test_whom_to_turn_to_is_answered_by_where_to_report() -> None:
     )
     chosen = _sentences("发包人不收质量保证保函，非要预留质量保证金，这种情况我们能找谁？", [clause], budget=60)
     assert any("可以举报" in s for s in chosen)
+
+
+def test_what_follows_when_a_rule_is_not_kept_is_answered() -> None:
+    # the sentence saying what happens without an update shares no word with "会怎样" but its 更新
+    article = ("第十四条 有效期内的专精特新中小企业，应在每年4月30日前通过培育平台更新企业信息。未及时更新企业信息的，取消复核资格。"
+               "第十五条 如发生更名、合并、重组等重大变化，应在发生变化后的3个月内通过培育平台提交变更申请。")
+    chosen = _sentences("专精特新每年要在培育平台上更新企业信息，截止到什么时候？不更新会怎样？", [_hit(article)])
+    assert any("取消复核资格" in s for s in chosen)
+    assert "consequence" in intents("不更新会怎样？")
