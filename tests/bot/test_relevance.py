@@ -14,8 +14,7 @@ from bot.relevance import (
     missing_year,
     parts_coverage,
 )
-from retrieval.hybrid_search import Coverage
-from retrieval.lexical import query_groups, tokenize
+from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
 
@@ -241,27 +240,22 @@ def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit]
     assert city_not_covered(question, hits) == city
 
 
-def test_a_callers_story_does_not_lower_what_the_question_asks() -> None:
-    clause = "(十三) 减免中小企业房租。对承租国有资产类经营用房的中小微企业，今年免收1月份房租、减半收2月份房租。"
-    hit = _hit(clause, title="安阳市复工复产若干政策措施")
-    story = "我开了个小饭馆，疫情时停过业，门面是租的。"
-    asked = "复工复产政策里房租是怎么减免的？能免几个月？"
+@pytest.mark.parametrize(
+    ("story", "asked", "clause", "least"),
+    [
+        ("我开了个小饭馆，疫情时停过业，门面是租的。", "复工复产政策里房租是怎么减免的？能免几个月？",
+         "(十三) 减免中小企业房租。对承租国有资产类经营用房的中小微企业，今年免收1月份房租、减半收2月份房租。", 0.6),
+        # what is asked holds under half the question's words (46%): still enough to be judged alone
+        ("我在县城开小超市，门面是从二房东手里转租的，原房东是国有单位。", "疫情期间国有房子减免房租，这个减免能落到最后的租户头上吗？",
+         "对承租国有资产类经营用房的中小微企业，减免房租。转租、分租的，确保租金减免落实到最终承租方。", 0.3),
+    ],
+)
+def test_a_callers_story_does_not_lower_what_the_question_asks(story: str, asked: str, clause: str, least: float) -> None:
+    hit = _hit(clause, title="复工复产若干政策措施")
     idf = _idf(story, asked, clause)
-    assert asked_coverage(story + asked, hit, idf) > 0.6
+    assert asked_coverage(story + asked, hit, idf) >= least
     assert asked_coverage(asked, hit, idf) == 0.0  # nothing but asking: the whole question's coverage stands
-    assert asked_coverage(asked + story, hit, idf) > 0.6  # the story after the question
-
-
-def test_a_long_story_before_a_question_that_asks_enough_does_not_lower_it() -> None:
-    clause = "对承租国有资产类经营用房的中小微企业，减免房租。转租、分租的，确保租金减免落实到最终承租方。"
-    hit = _hit(clause, title="河南省关于做好当前重点经济工作的通知")
-    story = "我在县城开小超市，门面是从二房东手里转租的，原房东是国有单位。"
-    asked = "疫情期间国有房子减免房租，这个减免能落到最后的租户头上吗？"
-    idf = _idf(story, asked, clause)
-    # what is asked holds 40–50% of the question's words: enough to be judged alone
-    whole = Coverage.of(query_groups(story + asked), idf).total
-    assert 0.4 <= Coverage.of(query_groups(asked), idf).total / whole < 0.5
-    assert asked_coverage(story + asked, hit, idf) > 0.0
+    assert asked_coverage(asked + story, hit, idf) >= least  # the story after the question
 
 
 def test_a_question_that_asks_too_little_is_judged_whole() -> None:
