@@ -76,6 +76,11 @@ _HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
+# an answer shorter than FILL_CHARS shows more of its first FILL_RANKS clauses (issue 3: a body under
+# ~600 characters); measured on every gold set (eval/RESULTS.md, eighth session)
+FILL_CHARS = 500
+FILL_RANKS = 2
+FILL_FLOOR = 0.1
 _JUNK = re.compile(r"^附件|附件[:：]|现(?:将有关事项|就有关事项)?通知如下|印发给你们|请认真(?:贯彻)?(?:落实|执行|遵照)|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")
 
 _LOG_IN = re.compile(r"登录|登陆")  # "登录“河南政务服务网”（https://…）": where to apply, not a contact line
@@ -145,6 +150,7 @@ def pick_sentences(
         complete_lists(chosen, pool, fits)
     if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
+    _fill(chosen, pool, min(budget, FILL_CHARS), limit + 2)
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
@@ -153,6 +159,25 @@ def pick_sentences(
         breaks, whole = layout(mine, texts, line_texts)
         extracts.append(Extract(hits[rank], texts, _headings(mine), breaks, whole))
     return extracts
+
+
+def _fill(chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: int) -> None:
+    """Add to a short answer, up to ``upto`` characters, the next best sentences of its first
+    FILL_RANKS clauses: the words of "能申请什么" are in "奖励50万元" but not in the 申报条件 beside it.
+
+    Not list items or table rows: which of those to show is for the list and table rules. A sentence
+    must score at least FILL_FLOOR of the best one.
+    """
+    for candidate in pool[1:]:
+        if sum(len(c.text) for c in chosen) >= upto or len(chosen) >= limit:
+            return
+        if (
+            candidate.rank < FILL_RANKS
+            and not (candidate.row or candidate.item)
+            and candidate.score >= FILL_FLOOR * pool[0].score
+            and _fits(candidate, chosen, upto)
+        ):
+            chosen.append(candidate)
 
 
 def _headings(chosen: list[_Candidate]) -> tuple[str, ...]:

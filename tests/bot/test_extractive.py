@@ -196,3 +196,22 @@ def test_what_follows_when_a_rule_is_not_kept_is_answered() -> None:
     chosen = _sentences("专精特新每年要在培育平台上更新企业信息，截止到什么时候？不更新会怎样？", [_hit(article)])
     assert any("取消复核资格" in s for s in chosen)
     assert "consequence" in intents("不更新会怎样？")
+
+
+def test_a_short_answer_shows_more_of_its_clause() -> None:
+    # "拉土的车" are the clause's 施工车辆: the item that answers shares few words with the question and
+    # scores under the floor of the best sentence (a later item's 排放标准); the answer, short, is filled
+    clause = (
+        "4. 车辆及机械\n- (1) 施工车辆禁止使用国四及以下标准柴油和国五及以下标准燃气货车。车辆进入市区应办理入市通行证，"
+        "非管控期凭通行证可全天正常行驶。管控期在限制时间内行驶，国六和新能源车不限制通行时间。\n"
+        "- (2) 施工机械应使用有环保标识的机械，禁止使用国二及以下排放标准的非道路移动机械。管控期停止用于土方作业的挖掘机等使用。"
+        "用于物料装卸的铲车、叉车，吊装拆除大型升降设备的吊车等必须使用国三及以上排放标准或新能源非道路移动机械。\n"
+        "- (3) 渣土车辆应使用市城管局核准备案的车辆，严禁使用“黑渣土车”。\n"
+        "- (4) 运输车辆离场必须清理冲洗干净，严禁带泥上路、沿途抛撒。\n5. 垃圾和场地覆盖\n"
+        "现场拆除垃圾及清运后裸露非硬化场地，应采取覆盖、硬化或绿化等防尘措施；覆盖应使用土工布并定期检查，防止风化、破损或翻卷。"
+    )
+    hit = _hit(clause, title="安阳市施工工地扬尘精细管控方案")
+    idf = {"车": 4.8, "限制": 4.0, "排放": 3.9, "标准": 2.0, "工地": 3.6, "安阳": 0.6}  # the corpus's
+    chosen = [s for ex in pick_sentences("安阳工地上拉土的车有什么排放标准限制？", [hit], 600, idf) for s in ex.sentences]
+    assert any("国四及以下" in s for s in chosen)
+    assert sum(map(len, chosen)) <= 500
