@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.extractive import Extract, overlap, pick_sentences, question_parts, word_weights
+from bot.extractive import FILL_CHARS, Extract, overlap, pick_sentences, question_parts, word_weights
 from bot.levels import LEVEL_TOKENS, level_of_part
 from bot.scope import names_place, places_in
 from bot.types import Citation
@@ -123,8 +123,22 @@ def _has_content(part: str, idf: dict[str, float]) -> bool:
 def compose(
     question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None
 ) -> tuple[str, list[Citation]]:
-    """An answer made only of sentences copied from ``hits``, each followed by its marker."""
-    extracts = pick_sentences(question, hits, budget, idf)
+    """An answer made only of sentences copied from ``hits``, each followed by its marker.
+
+    A short answer filled with more of its clauses (``pick_sentences``) that comes out over the
+    budget once titles, tags and headings are counted is made again with that much less filling,
+    then with none.
+    """
+    fill = min(budget, FILL_CHARS)
+    text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=fill), budget)
+    for less in (fill - (len(text) - budget), 0):
+        if len(text) <= budget:
+            break
+        text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=max(less, 0)), budget)
+    return text, citations
+
+
+def _composed(hits: list[Hit], extracts: list[Extract], budget: int) -> tuple[str, list[Citation]]:
     if not extracts:
         extracts = [Extract(hits[0], (hits[0].clause.text[:budget],))]
     groups: dict[str, list[Extract]] = {}

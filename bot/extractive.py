@@ -59,8 +59,9 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     # "不更新会怎样？", "材料造假被查出来会怎么样？": what follows when a rule is not kept
     "consequence": (
-        re.compile(r"会怎(?:么)?样|会怎么办|什么后果|有何后果|后果|会被(?:怎么|如何)(?:处理|处罚)|会不会被"),
-        re.compile(r"取消|撤销|收回|追回|不予|不得|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
+        re.compile(r"会怎(?:么)?样(?=[？?。，,！!]|$)|什么后果|有何后果|后果|会被(?:怎么|如何)(?:处理|处罚)"
+                   r"|会不会被(?:罚|处罚|取消|撤销|追回|列入)"),
+        re.compile(r"取消|撤销|收回|追回|不予|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
     ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
@@ -102,7 +103,8 @@ def intents(question: str) -> list[str]:
 
 
 def pick_sentences(
-    question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None, limit: int = 6
+    question: str, hits: list[Hit], budget: int, idf: dict[str, float] | None = None, limit: int = 6,
+    fill: int = FILL_CHARS,
 ) -> list[Extract]:
     """Choose the sentences that answer ``question`` across all ``hits``, within ``budget`` characters.
 
@@ -150,7 +152,8 @@ def pick_sentences(
         complete_lists(chosen, pool, fits)
     if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
-    _fill(chosen, pool, min(budget, FILL_CHARS), limit + 2)
+    if fill > 0:
+        _fill(chosen, pool, min(budget, fill), limit + 2, weights)
     chosen.sort(key=lambda c: (c.rank, c.index))
     extracts: list[Extract] = []
     for rank in dict.fromkeys(c.rank for c in chosen):
@@ -161,12 +164,15 @@ def pick_sentences(
     return extracts
 
 
-def _fill(chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: int) -> None:
+def _fill(
+    chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: int, weights: dict[str, float]
+) -> None:
     """Add to a short answer, up to ``upto`` characters, the next best sentences of its first
     FILL_RANKS clauses: the words of "能申请什么" are in "奖励50万元" but not in the 申报条件 beside it.
 
     Not list items or table rows: which of those to show is for the list and table rules. A sentence
-    must score at least FILL_FLOOR of the best one.
+    must score at least FILL_FLOOR of the best one and hold FILL_FLOOR of the question's words (an
+    answer shape alone, a date or a 不得, says nothing about the question).
     """
     for candidate in pool[1:]:
         if sum(len(c.text) for c in chosen) >= upto or len(chosen) >= limit:
@@ -175,6 +181,7 @@ def _fill(chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: in
             candidate.rank < FILL_RANKS
             and not (candidate.row or candidate.item)
             and candidate.score >= FILL_FLOOR * pool[0].score
+            and overlap(weights, candidate.tokens) >= FILL_FLOOR
             and _fits(candidate, chosen, upto)
         ):
             chosen.append(candidate)

@@ -140,3 +140,14 @@ def test_list_items_stand_on_lines_of_their_own_and_one_marker_cites_the_list() 
     text, citations = compose("满负荷生产奖励要交哪些材料？", [Hit(clause, score=1.0, coverage=0.8)], 600, {})
     assert text.splitlines()[1:] == ["申报材料清单", "1. 营业执照复印件", "2. 诚信承诺书[1]"]
     assert [c.n for c in citations] == [1]
+
+
+def test_a_filled_answer_stays_within_the_budget() -> None:
+    grant = "对首次认定的高新技术企业，给予一次性奖励10万元。"
+    # about the question, though less: filled in
+    more = "首次认定企业申报材料包括申请书。首次认定企业申报材料包括知识产权证明。首次认定企业申报材料包括研发费用专项审计报告。"
+    title = "安阳市人民政府办公室关于印发安阳市科技创新政策实施细则的通知"  # the title line counts too
+    hit = Hit(Clause(text=grant + more, title=title, source="t.txt"), score=1.0, coverage=0.8)
+    text, _ = compose("首次认定高新技术企业奖励多少钱？", [hit], 100, {})
+    assert len(text) <= 100
+    assert "10万元" in text

@@ -215,3 +215,17 @@ def test_a_short_answer_shows_more_of_its_clause() -> None:
     chosen = [s for ex in pick_sentences("安阳工地上拉土的车有什么排放标准限制？", [hit], 600, idf) for s in ex.sentences]
     assert any("国四及以下" in s for s in chosen)
     assert sum(map(len, chosen)) <= 500
+
+
+def test_filling_takes_only_sentences_about_the_question() -> None:
+    clause = ("对首次认定的高新技术企业，给予一次性奖励10万元。"
+              "各县（市、区）资金拨付进度不超过规定时限。")
+    chosen = _sentences("首次认定高新技术企业奖励多少钱？", [_hit(clause)])
+    assert chosen == ["对首次认定的高新技术企业，给予一次性奖励10万元。"]  # nothing about the question beside it
+
+
+def test_a_consequence_is_asked_only_of_what_follows() -> None:
+    assert "consequence" in intents("材料造假被查出来会怎么样？")
+    assert "consequence" in intents("会不会被取消资格？")
+    assert "consequence" not in intents("安阳的科技奖补资金会怎样拨付？")
+    assert "consequence" not in intents("会不会被认定为小巨人？")
