@@ -30,7 +30,7 @@ _CN = "一二三四五六七八九十两百千"
 _RATIO = r"\d+\s*[:：]\s*\d+(?!\s*[:：]?\d)"  # "按1:1的比例给予配套支持" (not a time such as 9:30:00)
 _SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天, 个工作日… (not "5月1日", a date)
 # what a count counts in: "10片" answers "划定了几个片区", "5批" "几批"
-_PIECES = r"(?:家|个|人|项|名|户|片|批|座|所|台|套|条|只|支|笔|宗|件|处|栋|场|轮|位|组|张|份|款)"
+_PIECES = r"(?:家|个|人|项|名|户|片|批|座|所|台|辆|笔|宗|件|处|栋|场|轮)"
 _MEASURE = r"(?:平方米|平方公里|立方米|米|公里|千米|亩|吨|千瓦时|千瓦|度)"  # lengths, areas, weights, energy
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -54,7 +54,8 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),
-        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*{_PIECES}|[{_CN}]+\s*{_PIECES}"),
+        # not 第三条 / 新一轮 / 培育一批: an ordinal or a vague batch is no count
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*{_PIECES}|(?<![第新{_CN}])[{_CN}]+\s*(?![批轮]){_PIECES}"),
     ),
     "duration": (
         re.compile(
