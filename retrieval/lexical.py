@@ -85,6 +85,8 @@ def query_groups(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     groups: dict[str, set[str]] = {}
     tokens = tokenize(text)
     asked = [t for t in tokens if t not in ASKING_WORDS] or tokens
+    # "小升规" is cut into 升规 and 小升规 too: one word, weighed once
+    asked = [t for t in asked if not (t in ABBREVIATIONS and any(t != u and t in u and u in ABBREVIATIONS for u in asked))]
     for token in asked:
         members = groups.setdefault(token, {token})
         for short, fulls in ABBREVIATIONS.items():

@@ -94,7 +94,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     # "头一回升规": a first time is the rules' 首次 (and jieba no longer reads 回升 in it)
     "头一回": ("首次",),
     "头一次": ("首次",),
-    "第一次": ("首次", "第一次"),
     "升规": ("升规", "小升规", "升规入统"),
     "用电": ("用电量", "电费"),
     "环评": ("环境影响评价", "环评"),

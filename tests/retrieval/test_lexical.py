@@ -67,3 +67,11 @@ def test_question_forms_add_the_rules_words_only_where_they_are_asked(
     extra = set(expand_query(question).removeprefix(question).split())
     assert added <= extra
     assert not (not_added & extra)
+
+
+def test_a_word_and_the_longer_word_it_sits_in_weigh_once() -> None:
+    # "小升规" is cut into 升规 and 小升规 too; both stand for the same thing
+    words = [word for word, _ in query_groups("我们厂今年刚小升规，一次性奖多少？")]
+    assert "小升规" in words
+    assert "升规" not in words
+    assert "升规" in [word for word, _ in query_groups("我们厂今年刚升规，一次性奖多少？")]
