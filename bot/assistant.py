@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
+from bot.extractive import intents
 from bot.feedback import FeedbackStore
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
@@ -40,8 +41,18 @@ from retrieval.policy_splitter import lead_body
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
-# a question about the document itself: which one, its number, who issued it
-_ASKS_DOCUMENT = re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个(?:部门|单位)")
+# a question about the document itself: which one, its number, who issued it; not the papers to hand
+# in ("要带什么文件", "哪份文件要盖公章")
+_ASKS_DOCUMENT = re.compile(
+    r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个(?:部门|单位)(?:联合)?(?:发|印发|制定|出)"
+)
+_PAPERS = re.compile(r"[带交盖提报].{0,3}(?:什么|哪些|哪份|哪个)文件|文件[^，。？?]{0,4}(?:盖章|公章|原件|复印件)")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|亿元|元)")
+
+
+def asks_document(question: str) -> bool:
+    """Whether the question asks which document rules something (not which papers to hand in)."""
+    return bool(_ASKS_DOCUMENT.search(question)) and not _PAPERS.search(question) and "materials" not in intents(question)
 _TAKES_EFFECT = re.compile(r"自.{0,20}起(?:施行|实行|执行|实施)|有效期至")
 _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
@@ -236,18 +247,20 @@ class Assistant:
             question, cited, hits, threshold, idf, search, levels=not chosen_level, indexed_words=self.kb.words
         )
         cited = figure_first(question, cited, idf)
-        return self._with_opening(cited) if _ASKS_DOCUMENT.search(question) else cited
+        return self._with_opening(question, cited) if asks_document(question) else cited
 
-    def _with_opening(self, cited: list[Hit]) -> list[Hit]:
-        """For a question about the document itself, the first cited policy's opening clause (its
-        number, issuer, date, and the notice it forwards: "省厅哪个文件") and the clause saying when
-        it takes effect, after the first cited clause."""
-        top = cited[0]
+    def _with_opening(self, question: str, cited: list[Hit]) -> list[Hit]:
+        """For a question about the document itself, the cited policy's opening clause (its number,
+        issuer, date, and the notice it forwards: "省厅哪个文件") and the clause saying when it takes
+        effect, after the first cited clause. The policy is the first cited one that states the
+        figures the question names ("稳岗返还提到90%是哪个文件规定的？"), else the first."""
+        figures = _FIGURE.findall(question)
+        top = next((h for h in cited if figures and all(f in h.clause.text for f in figures)), cited[0])
         clauses = self.kb.policy_clauses(top.clause.policy_id)
         wanted = [*clauses[:1], *[c for c in clauses if _TAKES_EFFECT.search(c.text)][:1]]
         have = {h.clause.id for h in cited}
         added = [Hit(c, top.score, top.coverage) for c in dict.fromkeys(wanted) if c.id not in have]
-        return [top, *added, *cited[1:]]
+        return [cited[0], *added, *cited[1:]]
 
     def _retrieve(self, text: str, filters: Filters | None, places_of: str = "") -> list[Hit]:
         """Top clauses for ``text``, keeping only those of the places that ``places_of`` (the whole

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, QuestionError
+from bot.assistant import Assistant, QuestionError, asks_document
 from bot.settings import Settings
 from retrieval.types import Filters, Hit
 from tests.conftest import make_settings
@@ -177,6 +177,20 @@ def test_a_question_about_a_forwarded_notice_is_answered_from_the_forwarding_ope
     answer = assistant.ask("县里的建设用地直报制度，是依据省自然资源厅哪个文件？")
     assert "豫自然资发〔2021〕66号" in answer.answer
     assert answer.citations[1].clause == "正文"
+
+
+@pytest.mark.parametrize(
+    ("question", "about_the_document"),
+    [
+        ("建设用地直报制度是依据省自然资源厅哪个文件？", True),
+        ("这个通知是哪几个单位联合发的？文号多少？", True),
+        ("申报满负荷生产奖励需要提交什么文件？", False),  # the papers to hand in
+        ("申报单项冠军要准备哪些材料，哪份文件要盖公章？", False),
+        ("企业上市挂牌绿色通道涉及哪几个部门？", False),
+    ],
+)
+def test_a_question_about_the_document_itself(question: str, about_the_document: bool) -> None:
+    assert asks_document(question) is about_the_document
 
 
 def test_answer_names_the_policy_and_document_number(assistant: Assistant) -> None:
