@@ -79,7 +79,7 @@ FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause
 # an answer shorter than FILL_CHARS shows more of its first FILL_RANKS clauses (issue 3: a body under
 # ~600 characters); measured on every gold set (eval/RESULTS.md, eighth session)
-FILL_CHARS = 500
+FILL_CHARS = 450
 FILL_RANKS = 2
 FILL_FLOOR = 0.1
 _JUNK = re.compile(r"^附件|附件[:：]|现(?:将有关事项|就有关事项)?通知如下|印发给你们|请认真(?:贯彻)?(?:落实|执行|遵照)|联系电话|联系人|邮箱|@|https?://|www\.|申报汇总表|情况表|^[各有关].{2,40}[:：]$")

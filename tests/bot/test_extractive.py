@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extractive import asking_piece, intents, pick_sentences
+from bot.extractive import FILL_CHARS, asking_piece, intents, pick_sentences
 from retrieval.types import Clause, Hit
 
 GAZELLE = (
@@ -214,7 +214,7 @@ def test_a_short_answer_shows_more_of_its_clause() -> None:
     idf = {"车": 4.8, "限制": 4.0, "排放": 3.9, "标准": 2.0, "工地": 3.6, "安阳": 0.6}  # the corpus's
     chosen = [s for ex in pick_sentences("安阳工地上拉土的车有什么排放标准限制？", [hit], 600, idf) for s in ex.sentences]
     assert any("国四及以下" in s for s in chosen)
-    assert sum(map(len, chosen)) <= 500
+    assert sum(map(len, chosen)) <= FILL_CHARS
 
 
 def test_filling_takes_only_sentences_about_the_question() -> None:
