@@ -57,6 +57,7 @@ _TAKES_EFFECT = re.compile(r"自.{0,20}起(?:施行|实行|执行|实施)|有效
 _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
+MIN_QUOTED_NAME = 4  # characters of a name a clause quotes, for it to make a question a policy one
 
 
 class QuestionError(ValueError):
@@ -319,7 +320,12 @@ class Assistant:
             places.update(places_in(f"{policy.title}{policy.region}{lead_body(policy.issuer)}"))
             if policy.level == "国家":
                 places.add("全国")
-        names = policy_names(policy.title for policy in policies)
+        # the names titles quote, and the longer ones clauses quote ("安阳 亲清恳谈日 每月哪天"; not
+        # three-character sayings such as “红绿灯”, “一对一”)
+        quoted = (c.text for policy in policies for c in self.kb.policy_clauses(policy.policy_id))
+        names = policy_names(policy.title for policy in policies) | {
+            name for name in policy_names(quoted) if len(name) >= MIN_QUOTED_NAME
+        }
         self._covered = (version, places, names)
         return places, names
 

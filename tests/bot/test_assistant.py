@@ -193,6 +193,12 @@ def test_a_question_about_the_document_itself(question: str, about_the_document:
     assert asks_document(question) is about_the_document
 
 
+def test_a_name_a_clause_quotes_makes_a_terse_question_a_policy_one(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳 亲清恳谈日 每月哪天")  # no policy word, but the 40条措施 quote the name
+    assert "每月第一周周四" in answer.answer
+    assert not assistant.ask("过马路红绿灯怎么看").answered  # a three-character saying a clause quotes
+
+
 def test_answer_names_the_policy_and_document_number(assistant: Assistant) -> None:
     answer = assistant.ask("安阳市免收小微企业不动产登记费是哪个文件规定的？文号是多少？")
     assert "安自规发〔2021〕12号" in answer.answer
