@@ -162,13 +162,14 @@ class KnowledgeBase:
     def get(self, clause_id: str) -> Clause | None:
         return self._view.clauses.get(clause_id)
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        """The ``k`` clauses that best answer ``query``, best first."""
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, vectors: bool = True) -> list[Hit]:
+        """The ``k`` clauses that best answer ``query``, best first; without ``vectors``, by words alone
+        (no query vector to compute: a question's part, searched beside the whole question)."""
         view = self._view
         query = query.strip()
         if not query or not view.ids:
             return []
-        key = (query, k, filters.key() if filters is not None else None)
+        key = (query, k, filters.key() if filters is not None else None, vectors)
         cached = view.results.get(key)
         if cached is not None:
             return list(cached)
@@ -180,7 +181,7 @@ class KnowledgeBase:
         if filters is not None and not filters.is_empty():
             allowed = np.array([filters.matches(view.clauses[cid]) for cid in view.ids], dtype=bool)
         vector: dict[int, float] = {}
-        if self._store is not None and self._params.vector_weight > 0:
+        if vectors and self._store is not None and self._params.vector_weight > 0:
             for clause_id, sim in self._store.query(query, self._params.vector_depth, filters):
                 idx = view.pos.get(clause_id)
                 if idx is not None:

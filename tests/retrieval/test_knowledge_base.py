@@ -369,3 +369,24 @@ def test_the_words_of_a_clause_are_read_from_the_index_as_they_were_cut(shared_k
         assert shared_kb.words(hit.clause) == clause_words(hit.clause)
     outside = Clause(text="一个不在索引里的条款：奖励10万元。", title="别处的政策", source="elsewhere.txt")
     assert shared_kb.words(outside) == clause_words(outside)
+
+
+def test_a_search_by_words_alone_computes_no_query_vector(shared_kb: KnowledgeBase) -> None:
+    store = shared_kb._store
+    assert store is not None
+    asked: list[str] = []
+    query = store.query
+
+    def counting(text: str, *args: object, **kwargs: object) -> object:
+        asked.append(text)
+        return query(text, *args, **kwargs)
+
+    store.query = counting  # type: ignore[method-assign]
+    try:
+        words_only = shared_kb.search(AWARD_QUESTION + "？", k=3, vectors=False)
+        assert asked == []
+        assert any("奖励" in h.clause.text for h in words_only)
+        shared_kb.search(AWARD_QUESTION + "？", k=3)  # the same text with vectors is another search
+        assert asked == [AWARD_QUESTION + "？"]
+    finally:
+        store.query = query  # type: ignore[method-assign]
