@@ -331,9 +331,9 @@ def test_a_repeated_question_is_answered_from_the_cache_with_its_own_ids(
     searches: list[str] = []
     search = assistant.kb.search
 
-    def counting(query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def counting(query: str, k: int = 5, filters: Filters | None = None, vectors: bool = True) -> list[Hit]:
         searches.append(query)
-        return search(query, k, filters)
+        return search(query, k, filters, vectors)
 
     monkeypatch.setattr(assistant.kb, "search", counting)
     before = assistant.stats["extractive"]
