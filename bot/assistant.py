@@ -48,16 +48,16 @@ _ASKS_DOCUMENT = re.compile(
 )
 _PAPERS = re.compile(r"[带交盖提报].{0,3}(?:什么|哪些|哪份|哪个)文件|文件[^，。？?]{0,4}(?:盖章|公章|原件|复印件)")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万元|亿元|元)")
-
-
-def asks_document(question: str) -> bool:
-    """Whether the question asks which document rules something (not which papers to hand in)."""
-    return bool(_ASKS_DOCUMENT.search(question)) and not _PAPERS.search(question) and "materials" not in intents(question)
 _TAKES_EFFECT = re.compile(r"自.{0,20}起(?:施行|实行|执行|实施)|有效期至")
 _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
 MIN_QUOTED_NAME = 4  # characters of a name a clause quotes, for it to make a question a policy one
+
+
+def asks_document(question: str) -> bool:
+    """Whether the question asks which document rules something (not which papers to hand in)."""
+    return bool(_ASKS_DOCUMENT.search(question)) and not _PAPERS.search(question) and "materials" not in intents(question)
 
 
 class QuestionError(ValueError):
@@ -309,8 +309,8 @@ class Assistant:
         return replace(filters or Filters(), level=level)
 
     def _corpus_terms(self) -> tuple[set[str], set[str]]:
-        """The places the indexed policies are about and the names their titles quote; recomputed
-        when the index changes (an upload)."""
+        """The places the indexed policies are about and the names their titles and clauses quote;
+        recomputed when the index changes (an upload)."""
         version, places, names = self._covered
         if version == self.kb.version:
             return places, names
@@ -323,9 +323,8 @@ class Assistant:
                 places.add("全国")
         # the names titles quote, and the longer ones clauses quote ("安阳 亲清恳谈日 每月哪天"; not
         # three-character sayings such as “红绿灯”, “一对一”)
-        quoted = (c.text for policy in policies for c in self.kb.policy_clauses(policy.policy_id))
         names = policy_names(policy.title for policy in policies) | {
-            name for name in policy_names(quoted) if len(name) >= MIN_QUOTED_NAME
+            name for name in policy_names(c.text for c in self.kb.clauses()) if len(name) >= MIN_QUOTED_NAME
         }
         self._covered = (version, places, names)
         return places, names

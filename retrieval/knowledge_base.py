@@ -199,8 +199,7 @@ class KnowledgeBase:
         """The catalogue, in source order."""
         seen: dict[str, PolicyInfo] = {}
         counts: dict[str, int] = {}
-        view = self._view
-        for clause in (view.clauses[cid] for cid in view.ids):
+        for clause in self.clauses():
             counts[clause.policy_id] = counts.get(clause.policy_id, 0) + 1
             if clause.policy_id not in seen:
                 seen[clause.policy_id] = PolicyInfo(
@@ -215,11 +214,15 @@ class KnowledgeBase:
                 )
         return [PolicyInfo(**{**p.to_dict(), "clause_count": counts[p.policy_id]}) for p in seen.values()]
 
+    def clauses(self) -> list[Clause]:
+        """Every indexed clause, in source order."""
+        view = self._view
+        return [view.clauses[cid] for cid in view.ids]
+
     def policy_clauses(self, key: str) -> list[Clause]:
         """The clauses of one policy, in order; ``key`` is a policy id or a document number."""
         flat = "".join(key.split())
-        view = self._view
-        return [c for c in (view.clauses[cid] for cid in view.ids) if flat in (c.policy_id, c.doc_number)]
+        return [c for c in self.clauses() if flat in (c.policy_id, c.doc_number)]
 
     # ---- writing -------------------------------------------------------------------------
 
