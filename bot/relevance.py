@@ -163,10 +163,11 @@ def _asked_text(question: str) -> str:
 
 
 _ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
-_STORY = re.compile(r"听说|据说|我|咱|俺|厂|公司|单位|\d")  # what the caller tells, not what they ask
+_CALLER = r"听说|据说|我|咱|俺|厂|公司|单位"  # words of a caller telling about themselves
+_STORY = re.compile(rf"{_CALLER}|\d")  # what the caller tells, not what they ask
 _HOW_MUCH = re.compile(r"多少|几|百分之")
 # a piece naming the caller or a founding tells its year ("我们厂是2019年成立的，能申请吗")
-_TELLS = re.compile(r"听说|据说|我|咱|俺|厂|公司|单位|注册|成立|认定")
+_TELLS = re.compile(rf"{_CALLER}|注册|成立|认定")
 _WHAT_SAID = re.compile(r"怎么说")  # "对短期险的规模和费率分别是怎么说的"
 
 

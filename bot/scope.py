@@ -76,11 +76,11 @@ _QUOTED_NAME = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
 _NUMERALS = "一二三四五六七八九十百千万亿两0-9"
 
 
-def policy_names(titles: Iterable[str]) -> set[str]:
-    """The names that policy titles put in quotes, of three characters or more and not only numerals
-    ("十四五" is also in "三十四五度"): "行长进万企 第二阶段 以什么为核心" asks about
+def policy_names(texts: Iterable[str]) -> set[str]:
+    """The names that policy titles (or clauses) put in quotes, of three characters or more and not
+    only numerals ("十四五" is also in "三十四五度"): "行长进万企 第二阶段 以什么为核心" asks about
     《关于开展安阳银行业“行长进万企”活动的通知》 with no other policy word."""
-    found = {(a or b).strip() for title in titles for a, b in _QUOTED_NAME.findall(title)}
+    found = {(a or b).strip() for text in texts for a, b in _QUOTED_NAME.findall(text)}
     return {name for name in found if 3 <= len(name) <= 20 and not re.fullmatch(f"[{_NUMERALS}]+", name)}
 
 
