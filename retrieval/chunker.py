@@ -70,7 +70,10 @@ class _Piece:
     cut: bool = False  # one of the pieces of a text or table too long for one clause
 
 
-def split_clauses(text: str, policy: Policy, max_chars: int = 600) -> list[Clause]:
+MAX_CLAUSE_CHARS = 500  # longest clause before it is split at sentence ends: measured best (eval/RESULTS.md)
+
+
+def split_clauses(text: str, policy: Policy, max_chars: int = MAX_CLAUSE_CHARS) -> list[Clause]:
     """Clauses of ``policy``, whose text is ``text[policy.start:policy.end]``."""
     paras = paragraphs(text, policy.start, policy.end)
     root = _build_tree(paras)

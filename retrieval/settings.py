@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retrieval.chunker import MAX_CLAUSE_CHARS
+
 EmbeddingProvider = Literal["use", "e5", "openai", "sentence-transformers", "none"]
 
 
@@ -39,7 +41,7 @@ class RetrievalSettings(BaseSettings):
     embedding_base_url: str | None = Field(None, description="Base URL for the openai embedding provider.")
     embedding_api_key: str | None = Field(None, description="API key for the openai embedding provider.")
     max_clause_chars: int = Field(
-        500, description="Longest clause before it is split at sentence ends (500 measured best, eval/RESULTS.md)."
+        MAX_CLAUSE_CHARS, description="Longest clause before it is split at sentence ends (measured best, eval/RESULTS.md)."
     )
     vector_chars: int = Field(
         0,
