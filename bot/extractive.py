@@ -38,6 +38,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "benefit": (ASKS_SUPPORT, GRANTS),  # "能申请什么", "有哪些奖励": the support itself, with its sums
     "eligibility": (
         re.compile(r"条件|要求|资格|符合|能不能|能否|可以吗|能(?:去|够)?(?:申请|申报)(?!到?(?:什么|哪些|啥))|够不够|够格"
+                   r"|能(?:去|够)?报(?:吗|不|么)"
                    r"|算不算|哪些企业|什么企业|门槛|才算|是指"),
         re.compile(r"条件|不低于|不少于|以上|以下|须|应当|应为|应是|具有|符合|满足|是指|占.{0,12}比"),
     ),
@@ -63,6 +64,11 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                    r"|会不会被(?:罚|处罚|取消|撤销|追回|列入)"),
         re.compile(r"取消|撤销|收回|追回|不予|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
     ),
+    # "我们县里的项目能直接用吗": where and to whom the policy applies
+    "scope": (
+        re.compile(r"(?:县|区|乡|镇)[^，。？?]{0,12}(?:能|可以|可不可以)(?:直接)?(?:用|适用|参照)|适用(?:范围|于)|适不适用"),
+        re.compile(r"适用于|适用范围|参照[^，。；]{0,8}执行"),
+    ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
         re.compile(r"施行|实施|印发|有效期|执行|起|制定|发布|〔\d{4}〕"),
@@ -73,7 +79,8 @@ _ASKS_LIST = re.compile(r"哪些|哪几|有什么(?:材料|资料|条件|要求)
 _NUMBERED_RANKS = (1, 8)  # retrieval.chunker's ranks of numbered markers, 第X章 to ①
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 MAX_HEADING_CHARS = 34  # longer numbered lines are wrapped sentences more often than headings
-_HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;]{1,20}[。：:]?$")
+# a numbered line of a few words; not "（一）经办机构：农商行（农信社）。", a label with its value
+_HEADING = re.compile(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}、)[^，,；;：:]{1,20}[。：:]?$")
 MIN_PART_OVERLAP = 0.5  # share of a question part's words its own sentence must hold
 FLOOR = 0.3  # a sentence must score at least this share of the best one
 RANK_PENALTY = 0.06  # per rank of its clause

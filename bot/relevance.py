@@ -156,13 +156,17 @@ def kinds_asked(question: str) -> list[str]:
 def _asked_text(question: str) -> str:
     """The question without the caller's story ("听说有个试点额度，我们能不能参加？" asks no 额度), and
     without a piece asking what a rule says ("费率是怎么说的"), unless 多少/几 asks for a figure anyway."""
-    pieces = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) or not _STORY.search(p)]
+    pieces = [
+        p for p in _ASKED_PIECE.findall(question)
+        if not p.endswith(_INTRODUCES) and (_ASKING.search(p) or not _STORY.search(p))
+    ]
     if not _HOW_MUCH.search(question):
         pieces = [p for p in pieces if not _WHAT_SAID.search(p)]
     return "".join(pieces)
 
 
-_ASKED_PIECE = re.compile(r"[^，,。；;！!？?]+[？?]?")
+_ASKED_PIECE = re.compile(r"[^，,。；;！!？?：:]+[？?：:]?")
+_INTRODUCES = ("：", ":")  # "有几个实用新型专利：一个刚授权一年半" introduces what it tells, it asks no count
 _CALLER = r"听说|据说|我|咱|俺|厂|公司|单位"  # words of a caller telling about themselves
 _STORY = re.compile(rf"{_CALLER}|\d")  # what the caller tells, not what they ask
 _HOW_MUCH = re.compile(r"多少|几|百分之")

@@ -38,7 +38,7 @@ CATALOG_FILE = "catalog.json"
 # Bumped whenever loading, cleaning, splitting or tokenising changes what a file turns into, so that
 # an index built by an older version re-reads every file (clauses whose text is unchanged keep their
 # vectors).
-PIPELINE_VERSION = "29"
+PIPELINE_VERSION = "31"
 
 
 @dataclass

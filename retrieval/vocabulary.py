@@ -98,8 +98,10 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "用电": ("用电量", "电费"),
     "环评": ("环境影响评价", "环评"),
     "告知承诺": ("告知承诺",),
-    "免罚": ("免予处罚",),
-    "首违不罚": ("免予处罚", "首次违法"),
+    # the rules write both 免予 and 免于处罚 (the Anyang list: 免于)
+    "免罚": ("免于处罚", "免予处罚"),
+    "不罚": ("免于处罚", "免予处罚"),
+    "首违不罚": ("免于处罚", "免予处罚", "首次违法"),
     "信易贷": ("信易贷",),
     "保函": ("保函", "保证金"),
     "质保金": ("质量保证金",),
@@ -160,11 +162,21 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"(截止|截至|最晚|期限|什么时候前|几号前)"), ("截止", "前", "逾期")),
     (re.compile(r"(管到|有效到|执行到)(啥|什么)?时候|管多久|有效期|(啥|什么)时候到期"), ("有效期", "有效期至")),
     (re.compile(r"(需要|要|准备|提交|提供)(什么|哪些)?(材料|资料|证明)"), ("申报材料", "提供", "复印件", "证明")),
-    (re.compile(r"(找谁|哪个部门|哪个单位|谁负责|去哪|向谁)"), ("责任单位", "受理", "负责", "牵头")),
+    (re.compile(r"(找谁|哪个部门|哪个单位|谁负责|去哪(?![^，。？?]{0,4}银行)|向谁)"), ("责任单位", "受理", "负责", "牵头")),
     (re.compile(r"(文号|哪个文件|什么文件|哪份文件)"), ("号", "通知", "印发")),
     # where to apply is often an online service to log in to (the verb only: the names of platforms
     # outweighed the words of a procedure that has none, "满负荷生产奖励在哪儿申请？")
     (re.compile(r"(在哪儿?|哪里|去哪儿?|哪个网站?|哪个平台|哪个系统)(申请|申报|办理|提交)"), ("登录",)),
+    # "我们县里的项目能直接用吗": whom and where a policy applies to is its 适用于…, 参照执行
+    (re.compile(r"(县|区|乡|镇)[^，。？?]{0,12}(能|可以|可不可以)(直接)?(用|适用|参照)|适用(范围|于)|适不适用"),
+     ("适用于", "参照")),
+    # "是去哪类银行办": the bank that lends under a programme is its 经办机构 / 经办银行
+    (re.compile(r"(哪类|哪家|哪些|哪个|什么|啥)银行|去哪[^，。？?]{0,4}银行|银行[^，。？?]{0,4}(能办|可以办|办理)"),
+     ("经办机构", "经办银行")),
+    # "自己申请从规上库里退出来了": leaving the statistics' 企业库 is the rules' 退库
+    (re.compile(r"库[里中]?退(出|了)|退出[^，。？?]{0,4}库"), ("退库",)),
+    # "环评还没批下来就先盖了": building before approval is the rules' 未批先建
+    (re.compile(r"没(批|审批)[^，。？?]{0,6}先(盖|建|开工|干|上)"), ("未批先建",)),
     # a caller's spouse for a housing fund loan: the rules say 夫妻双方缴存
     (re.compile(r"(老公|老婆|爱人|两口子|夫妻俩)[^，。？?]{0,8}(公积金|缴存)"), ("夫妻",)),
     # how long an approval takes is a time limit in working days

@@ -229,3 +229,26 @@ def test_a_consequence_is_asked_only_of_what_follows() -> None:
     assert "consequence" in intents("会不会被取消资格？")
     assert "consequence" not in intents("安阳的科技奖补资金会怎样拨付？")
     assert "consequence" not in intents("会不会被认定为小巨人？")
+
+
+def test_a_label_with_its_value_is_a_sentence_not_a_heading() -> None:
+    # "（一）经办机构：农商行（农信社）。" answers "去哪类银行办"; read as a heading it lost to a later
+    # item that also names a 经办机构, and was joined to the sentence after it
+    loan = ("二、贷款方式\n（一）经办机构：农商行（农信社）。\n（三）贷款期限：一年以内（含），随用随贷。\n"
+            "（七）办理流程：以县为单位，县级政府负责组织实施工作，由县级政府向经办县级机构推荐支持名单。")
+    chosen = _sentences("灾后重建信用贷款是去哪类银行办？期限最长多久？", [_hit(loan)])
+    assert "（一）经办机构：农商行（农信社）。" in chosen
+    assert any("一年以内" in s for s in chosen)
+
+
+def test_where_a_policy_applies_is_asked_by_a_county_caller() -> None:
+    text = ("十、取消配建公租房。房地产开发项目新取得的土地可不配建公租房。"
+            "十二、规范房地产市场秩序。加大联合执法力度。本意见适用于安阳市区。各县（市）可参照本意见执行。")
+    assert "scope" in intents("我们县里的项目能直接用吗？")
+    chosen = _sentences("不配建公租房这些，我们县里的项目能直接用吗？", [_hit(text, "关于促进房地产市场平稳健康发展的意见")])
+    assert any("参照本意见执行" in s for s in chosen)
+
+
+def test_can_we_still_file_asks_who_may_apply() -> None:
+    assert "eligibility" in intents("省里那个满负荷生产奖励，我们还能报吗？")
+    assert "eligibility" not in intents("这笔费用能报销吗？")

@@ -198,6 +198,9 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("我们开了几家连锁饭店。办展期会不会下调风险分类？", []),
         ("这几个月各部门轮番来检查，光接待就顾不过来。同一个部门一年能来查几次？", ["times"]),
         ("每亩补贴多少钱？", ["money"]),
+        # "有几个…：" introduces what the caller tells next, it asks no count
+        ("我们有几个实用新型专利：一个刚授权一年半。这俩能算Ⅱ类知识产权吗？", []),
+        ("专精特新有几个认定条件？", ["count"]),
         ("灾后重建信用贷款一户最多能贷多少？", ["money"]),
     ],
 )
