@@ -28,7 +28,9 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "duration": (
         re.compile(r"多久|多长时间|几天|几个月|几年|期限|时限|延长"),
-        re.compile(r"(?:[\d一二三四五六七八九十两]+|(?<![上下])半)\s*(?:个)?(?:工作日|日|天|个月|年)(?:内|以内)?|之日起|以内|延长"),
+        # not a year or a date ("2010年公布的", "5月1日"), nor the day a rule takes effect ("自发布之日起施行")
+        re.compile(r"(?:(?<![\d年月])\d{1,3}|[一二三四五六七八九十两]+|(?<![上下])半)\s*(?:个)?(?:工作日|日|天|个月|年)(?:内|以内)?"
+                   r"|以内|延长"),
     ),
     "date": (
         re.compile(r"什么时候|啥时候|哪天|何时|截止|截至|最晚|几号|有效期|到期|管到"),
@@ -61,7 +63,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "不更新会怎样？", "材料造假被查出来会怎么样？": what follows when a rule is not kept
     "consequence": (
         re.compile(r"会怎(?:么)?样(?=[？?。，,！!]|$)|什么后果|有何后果|后果|会被(?:怎么|如何)(?:处理|处罚)"
-                   r"|会不会被(?:罚|处罚|取消|撤销|追回|列入)"),
+                   r"|会不会被(?:罚|处罚|取消|撤销|追回|列入)|受(?:到)?(?:什么|哪些|啥)(?:限制|处理|处罚|惩戒)"),
         re.compile(r"取消|撤销|收回|追回|不予|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
     ),
     # "我们县里的项目能直接用吗": where and to whom the policy applies
@@ -139,8 +141,10 @@ def pick_sentences(
     chosen: list[_Candidate] = [pool[0]]
     parts = question_parts(question)
     asks = [asking_piece(p) for p in parts]
-    for part in [a for a, p in zip(asks, parts, strict=True) if a != p] + parts[1:]:
-        best = _best_for_part(part, pool, weights, idf)
+    titles = [text_words(hit.clause.title) for hit in hits]
+    # the first part too: the best sentence overall may answer a later one ("…会受到什么限制")
+    for part in [a for a, p in zip(asks, parts, strict=True) if a != p] + (parts if len(parts) > 1 else []):
+        best = _best_for_part(part, pool, weights, idf, titles)
         if best is not None and len(chosen) < limit and _fits(best, chosen, budget):
             chosen.append(best)
     floor = FLOOR * pool[0].score
@@ -348,12 +352,15 @@ def asking_piece(part: str) -> str:
 
 
 def _best_for_part(
-    part: str, pool: list[_Candidate], whole: dict[str, float], idf: dict[str, float] | None
+    part: str, pool: list[_Candidate], whole: dict[str, float], idf: dict[str, float] | None,
+    titles: list[frozenset[str]],
 ) -> _Candidate | None:
     """The sentence that best answers one part, judged by the part's own words and answer shape.
 
-    It must hold at least MIN_PART_OVERLAP of the part's words (IDF-weighted); the whole question's
-    words count half, so that "创新龙头呢？" prefers a sentence about the subject of the question.
+    It must hold at least MIN_PART_OVERLAP of the part's words (IDF-weighted), with the title of its
+    policy (``titles``, by rank): "农业产业化重点龙头企业多久认定一次" is answered by "…原则上每两年
+    开展一次" in the 农业产业化重点龙头企业 rules. The whole question's words count half, so that
+    "创新龙头呢？" prefers a sentence about the subject of the question.
     """
     own = word_weights(part, idf)
     if sum(own.values()) <= 0:
@@ -361,7 +368,7 @@ def _best_for_part(
     wanted = intents(part)
     best: tuple[float, _Candidate] | None = None
     for candidate in pool:
-        if overlap(own, candidate.tokens) < MIN_PART_OVERLAP:
+        if overlap(own, candidate.tokens | titles[candidate.rank]) < MIN_PART_OVERLAP:
             continue
         score = (_score(candidate.text, candidate.tokens, own, wanted)
                  + 0.5 * _score(candidate.text, candidate.tokens, whole, []) - RANK_PENALTY * candidate.rank)

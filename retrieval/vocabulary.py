@@ -170,6 +170,8 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # "我们县里的项目能直接用吗": whom and where a policy applies to is its 适用于…, 参照执行
     (re.compile(r"(县|区|乡|镇)[^，。？?]{0,12}(能|可以|可不可以)(直接)?(用|适用|参照)|适用(范围|于)|适不适用"),
      ("适用于", "参照")),
+    # "这个“首次”是从什么时候开始算的": when a period or a first time counts from is its 起算
+    (re.compile(r"(什么时候|啥时候|哪天|何时|哪一天)(开始)?(算|计算)|从[^，。？?]{1,8}算起"), ("起算", "之日起")),
     # "是去哪类银行办": the bank that lends under a programme is its 经办机构 / 经办银行
     (re.compile(r"(哪类|哪家|哪些|哪个|什么|啥)银行|去哪[^，。？?]{0,4}银行|银行[^，。？?]{0,4}(能办|可以办|办理)"),
      ("经办机构", "经办银行")),

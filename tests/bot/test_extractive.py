@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extractive import FILL_CHARS, asking_piece, intents, pick_sentences
+from bot.extractive import _INTENTS, FILL_CHARS, asking_piece, intents, pick_sentences
 from retrieval.types import Clause, Hit
 
 GAZELLE = (
@@ -252,3 +252,15 @@ def test_where_a_policy_applies_is_asked_by_a_county_caller() -> None:
 def test_can_we_still_file_asks_who_may_apply() -> None:
     assert "eligibility" in intents("省里那个满负荷生产奖励，我们还能报吗？")
     assert "eligibility" not in intents("这笔费用能报销吗？")
+
+
+def test_what_a_breach_costs_is_a_consequence() -> None:
+    assert "consequence" in intents("申报企业被查出材料舞弊，会受到什么限制？")
+    assert "consequence" in intents("被查出套取补偿资金，除了退钱还会受什么处理？")
+
+
+def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
+    spans = _INTENTS["duration"][1]
+    assert spans.search("在每月正常发布一批《公告》基础上，每两个月增发一批《公告》。")
+    assert not spans.search("本办法自发布之日起施行，2010年公布的暂行办法同时废止。")
+
