@@ -332,6 +332,15 @@ def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, floa
     return None
 
 
+_RATE_NAMES = re.compile(r"利率|费率|税率")
+_RATE_NAME_STATED = {"利率": r"利率|LPR|利息|贴息", "费率": r"费率|保费|费用", "税率": r"税率|征收率|税"}
+
+
+def _names_rate(sentence: str, named: list[str]) -> bool:
+    """Whether a sentence stating a share is about the rate the question names (利率, 费率, 税率), if any."""
+    return not named or any(re.search(_RATE_NAME_STATED[n], sentence) for n in named)
+
+
 def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict[str, float]) -> float:
     """How much of the question the best sentence stating a figure of one of ``kinds`` covers."""
     places = places_in(question)
@@ -341,12 +350,13 @@ def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict
         if not _FIGURE_WORD.search(word) and not names_place(word, places)
     ]
     coverage = Coverage.of(groups, idf)
+    named = _RATE_NAMES.findall(_asked_text(question)) if "rate" in kinds else []
     best = 0.0
     for hit in hits:
         clause = hit.clause
         for sentence in SENTENCE.findall(clause.text):
-            if not any(_FIGURE_KINDS[k][1].search(sentence) for k in kinds):
-                continue
+            if not any(_FIGURE_KINDS[k][1].search(sentence) and (k != "rate" or _names_rate(sentence, named)) for k in kinds):
+                continue  # "贷款利率最低多少" is not answered by a 担保费率 or a 首付比例
             if coverage.total <= 0:
                 return 1.0  # nothing but figure words and places asked: any figure of the kind answers
             best = max(best, coverage.share(text_words(f"{clause.title} {clause.path_text} {sentence}")))

@@ -216,6 +216,17 @@ def test_a_date_is_not_a_duration() -> None:
     assert not lacks_figure(question, [spanned], 600, _idf(question))
 
 
+def test_a_rate_asked_by_name_needs_that_rate() -> None:
+    # a 担保费率 or a 首付比例 is a share too, but not the 利率 asked for
+    question = "专精特新企业贷款的利率最低能到多少？"
+    guarantee = _hit("引导政府性融资担保机构为专精特新中小企业贷款提供担保，平均担保费率降至1%以下。")
+    assert lacks_figure(question, [guarantee], 600, _idf(question))
+    loan = _hit("专精特新企业贷款利率不高于同期限LPR加50个基点，最低可至3.5%。")
+    assert not lacks_figure(question, [loan], 600, _idf(question))
+    # without a rate's name, any share of the subject answers
+    assert not lacks_figure("专精特新企业贷款担保按多少比例？", [guarantee], 600, _idf("专精特新企业贷款担保按多少比例？"))
+
+
 _ANYANG_HIGH_TECH = _hit("其他企业首次认定为高新技术企业的，奖励15万元。", "安阳市科技创新政策实施细则", region="安阳市")
 _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足六个方面指标。", "优质中小企业梯度培育管理暂行办法")
 
