@@ -28,6 +28,7 @@ from bot.scope import asks_case_status, is_policy_question, policy_names
         "去年四季度报上去的代偿补偿申请，现在县里初审过了没有？",
         "我们的审批是不是批下来了",
         "安钢申报的2021年度头雁企业奖补资金，批下来了吗？拿了多少？",
+        "县里设立的专项信贷风险补偿金现在拨付到位没有？存了多少？",
     ],
 )
 def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
@@ -43,6 +44,7 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "湖南永兴县作为有色金属资源综合循环利用产业重点县，拿了多少奖励资金？",
         "首次认定奖励是一次性发放吗？",
         "奖励资金分三年拨付吗？",
+        "风险补偿金多久拨付到位？",
         "申报材料交到哪？截止到哪天？",  # where to, until when: the rule
         "高新技术企业认定流程走到哪一步算完成？",
         "高企认定审到哪一步会公示名单？",
