@@ -30,6 +30,7 @@ from bot.relevance import (
     lacks_figure,
     missing_year,
     parts_coverage,
+    past_end,
     regional,
 )
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in, policy_names
@@ -187,9 +188,8 @@ class Assistant:
 
     def _refusal(self, question: str, quoted: list[Hit], reason: str) -> tuple[str, tuple[Citation, ...], bool]:
         """The honest refusal, citing the clause its reason quotes (one that grants without the figure)."""
-        if quoted and reason:
-            lead = "未找到写明所问金额或比例的政策条款。"
-            text = refusal(question, len(self.kb.sources()), reason, lead, ASK_ISSUER)
+        if quoted and reason:  # the reason leads with its own first line
+            text = refusal(question, len(self.kb.sources()), reason, "", ASK_ISSUER)
             return text, (Citation.from_hit(1, quoted[0]),), False
         return refusal(question, len(self.kb.sources()), reason), (), False
 
@@ -280,13 +280,14 @@ class Assistant:
         year = missing_year(question, cited)
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。", []
+        ended = past_end(question, cited, self.kb.idf)
+        if ended:
+            hit, sentence = ended
+            return f"未找到这个时间以后的政策规定。\n{_quoting(hit, sentence)}此后是否延续，需以后续发布的文件为准。", [hit]
         deferred = deferred_figure(question, cited, self.kb.idf)
         if deferred:
             hit, sentence = deferred
-            sentence = _LABEL.sub("", sentence)  # "政策内容：对承担…" quotes from "对承担…"
-            clause = hit.clause  # named in the text too: a copied answer keeps its source
-            source = f"《{clause.title}》" + "".join(f"（{x}）" for x in (clause.doc_number, clause.clause) if x)
-            return f"{source}只写明：{sentence}[1]", [hit]
+            return f"未找到写明所问金额或比例的政策条款。\n{_quoting(hit, sentence)}", [hit]
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
             return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。", []
         return "", []
@@ -328,6 +329,15 @@ class Assistant:
         }
         self._covered = (version, places, names)
         return places, names
+
+
+def _quoting(hit: Hit, sentence: str) -> str:
+    """'《title》（doc number）（clause）只写明：sentence[1]': the source is named in the text too, so
+    that a copied answer keeps it."""
+    clause = hit.clause
+    source = f"《{clause.title}》" + "".join(f"（{x}）" for x in (clause.doc_number, clause.clause) if x)
+    sentence = _LABEL.sub("", sentence.strip())  # "政策内容：对承担…" quotes from "对承担…"
+    return f"{source}只写明：{sentence}[1]"
 
 
 def validate_question(question: str) -> str:

@@ -143,6 +143,43 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
+# "2023年5月以后还接着降吗": a month (or a year) the question asks about after, in an asking piece
+_ASKED_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月(?:份|底|末)?)?\s*(?:以后|之后|往后|后)")
+# "自2022年5月1日起至2023年4月30日", "从2022年起到2023年6月末": the last month a measure runs
+_RUNS_UNTIL = re.compile(r"(?:至|到)\s*(20\d{2})\s*年\s*(?:(\d{1,2})\s*月)?(?:\s*\d{1,2}\s*日|底|末)?")
+
+
+MIN_ABOUT_MEASURE = 0.3  # of the question's words (IDF-weighted) a sentence holds to be about its measure
+
+
+def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit, str] | None:
+    """The sentence of the cited clauses saying when the measure asked about ends, when the question
+    asks about a time after that end ("工伤保险费率下调执行到2023年4月底，那2023年5月以后还接着降
+    吗？" beside "…政策自2022年5月1日起至2023年4月30日"); None when no sentence about the measure
+    (holding MIN_ABOUT_MEASURE of the question's words) ends so early, or one names a later year.
+
+    Whether a measure goes on after its end is for a later notice to say: none of the clauses does.
+    """
+    asked = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)]
+    after = [(int(y), int(m or 12)) for p in asked for y, m in _ASKED_AFTER.findall(p)]
+    if not after or not hits:
+        return None
+    start = min(after)
+    coverage = Coverage.of(query_groups(question), idf)
+    ends: list[tuple[tuple[int, int], Hit, str]] = []
+    for hit in hits[:3]:
+        for sentence in SENTENCE.findall(hit.clause.text):
+            if coverage.share(text_words(sentence)) < MIN_ABOUT_MEASURE:
+                continue  # another measure of the same notice ("六税两费…期限至2024年12月31日")
+            if any(int(y) > start[0] for y in _YEAR.findall(sentence)):
+                return None  # the measure in a later year: what it says is for the answer to show
+            ends += [((int(y), int(m or 12)), hit, sentence.strip()) for y, m in _RUNS_UNTIL.findall(sentence)]
+    if not ends:
+        return None
+    last, hit, sentence = max(ends, key=lambda e: e[0])
+    return (hit, sentence) if last <= start else None
+
+
 def kinds_asked(question: str) -> list[str]:
     """The kinds of figure a question asks for (a rate, a sum of money, a count, a duration).
 

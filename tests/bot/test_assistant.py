@@ -256,6 +256,18 @@ def test_a_sum_the_clause_leaves_open_is_refused_quoting_the_clause(assistant: A
     assert assistant.ask("安阳对新认定的小巨人奖多少钱？省瞪羚企业奖多少？").answered
 
 
+def test_a_time_after_a_measure_ends_is_refused_quoting_its_end(assistant: Assistant) -> None:
+    answer = assistant.ask("工伤保险费率下调听说执行到2023年4月底。那2023年5月以后还接着降吗？")
+    assert answer.answered is False
+    assert answer.answer.startswith("未找到这个时间以后的政策规定。")
+    assert "2023年4月30日" in answer.answer
+    assert "[1]" in answer.answer
+    assert [c.n for c in answer.citations] == [1]
+    assert "2023年4月30日" in answer.citations[0].text
+    # within the period it runs, the measure is answered
+    assert assistant.ask("2022年10月以后工伤保险费率还按下调执行吗？").answered
+
+
 @pytest.mark.parametrize("question", ["", "   ", "问" * 501])
 def test_bad_questions_get_one_clear_sentence(assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError) as info:

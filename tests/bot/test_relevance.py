@@ -13,6 +13,7 @@ from bot.relevance import (
     lacks_figure,
     missing_year,
     parts_coverage,
+    past_end,
 )
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
@@ -225,6 +226,18 @@ def test_a_rate_asked_by_name_needs_that_rate() -> None:
     assert not lacks_figure(question, [loan], 600, _idf(question))
     # without a rate's name, any share of the subject answers
     assert not lacks_figure("专精特新企业贷款担保按多少比例？", [guarantee], 600, _idf("专精特新企业贷款担保按多少比例？"))
+
+
+def test_a_time_after_the_measure_ends_is_past_its_end() -> None:
+    question = "普惠小微贷款支持工具，2023年7月以后还继续吗？"
+    runs = _hit("发挥好普惠小微贷款支持工具作用，2022年1月1日至2023年6月末，按照普惠小微贷款余额增量的1%提供激励资金。"
+                "顶格执行“六税两费”减免政策，期限至2024年12月31日。")
+    assert past_end(question, [runs], _idf(question)) == (runs, runs.clause.text.split("。")[0] + "。")
+    assert past_end("普惠小微贷款支持工具，2023年5月以后还继续吗？", [runs], _idf(question)) is None
+    later = _hit("普惠小微贷款支持工具延续实施至2024年末，按照普惠小微贷款余额增量的2%提供激励资金。")
+    assert past_end(question, [runs, later], _idf(question)) is None
+    # a year told, not asked after
+    assert past_end("我们2023年7月以后成立的，能用普惠小微贷款支持工具吗？", [runs], _idf(question)) is None
 
 
 _ANYANG_HIGH_TECH = _hit("其他企业首次认定为高新技术企业的，奖励15万元。", "安阳市科技创新政策实施细则", region="安阳市")
