@@ -257,6 +257,8 @@ def test_can_we_still_file_asks_who_may_apply() -> None:
 def test_what_a_breach_costs_is_a_consequence() -> None:
     assert "consequence" in intents("申报企业被查出材料舞弊，会受到什么限制？")
     assert "consequence" in intents("被查出套取补偿资金，除了退钱还会受什么处理？")
+    assert "consequence" in intents("要是后来查出我们其实够不上小微，会怎么处理？")
+    assert "consequence" not in intents("追偿回来的钱该怎么处理？")
 
 
 def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
