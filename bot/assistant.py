@@ -248,6 +248,7 @@ class Assistant:
         cited = cover_parts(
             question, cited, hits, threshold, idf, search, levels=not chosen_level, indexed_words=self.kb.words
         )
+        cited = _with_continuations(cited, hits)
         cited = figure_first(question, cited, idf)
         return self._with_opening(question, cited) if asks_document(question) else cited
 
@@ -329,6 +330,26 @@ class Assistant:
         }
         self._covered = (version, places, names)
         return places, names
+
+
+def _with_continuations(cited: list[Hit], hits: list[Hit]) -> list[Hit]:
+    """Each cited clause followed by its continuation ("附件三、（续1）": the rest of a clause too long
+    for one) when the search found that too: "…会怎么处理" is answered by the end of the 承诺书 whose
+    start answers the rest."""
+    out: list[Hit] = []
+    for hit in cited:
+        out.append(hit)
+        clause = hit.clause
+        out += [
+            h for h in hits
+            if h.clause.policy_id == clause.policy_id and h.clause.order == clause.order + 1
+            and h.clause.clause.startswith(f"{_CONTINUED.sub('', clause.clause)}（续")
+            and all(h.clause.id != c.clause.id for c in [*cited, *out])
+        ]
+    return out
+
+
+_CONTINUED = re.compile(r"（续\d+）$")
 
 
 def _quoting(hit: Hit, sentence: str) -> str:

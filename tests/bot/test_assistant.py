@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, QuestionError, asks_document
+from bot.assistant import Assistant, QuestionError, _with_continuations, asks_document
 from bot.settings import Settings
-from retrieval.types import Filters, Hit
+from retrieval.types import Clause, Filters, Hit
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -372,3 +372,18 @@ def test_a_cached_answer_goes_when_its_document_is_removed(settings: Settings) -
 def test_terse_keyword_questions_are_policy_questions(assistant: Assistant, question: str) -> None:
     """Hotline operators type keywords; a domain term is enough to be a policy question."""
     assert assistant.ask(question).answered is True
+
+
+def _part(label: str, order: int, policy: str = "p1") -> Hit:
+    return Hit(Clause(text=f"{label}的文字", title="t", source="t.txt", clause=label, policy_id=policy, order=order), 1.0, 0.5)
+
+
+def test_a_cited_clause_brings_its_continuation_when_it_was_found() -> None:
+    # the end of a 承诺书 too long for one clause ("如有虚假承诺…全额补缴") answers "会怎么处理"
+    head, rest, other = _part("附件三、", 4), _part("附件三、（续1）", 5), _part("附件四、", 6)
+    assert _with_continuations([head, other], [head, other, rest]) == [head, rest, other]
+    assert _with_continuations([head], [head, other]) == [head]  # not found: nothing added
+    elsewhere = _part("附件三、（续1）", 5, policy="p2")
+    assert _with_continuations([head], [head, elsewhere]) == [head]  # another policy's
+    second = _part("附件三、（续2）", 6)
+    assert _with_continuations([rest], [rest, second]) == [rest, second]
