@@ -44,7 +44,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|多少(?:补贴|奖励|资金)|(?:哪|几)[几]?笔(?:钱|资金|奖励|补助|补贴)?"
         ),
         re.compile(
-            rf"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万(?![人户家个台度平亩吨次]))|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
+            rf"\d+(?:\.\d+)?\s*[余多]?\s*(?:万元|亿元|元|万(?![人户家个台度平亩吨次]))|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
             rf"|{_RATIO}"
         ),
     ),
@@ -55,7 +55,8 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),
         # not 第三条 / 新一轮 / 培育一批: an ordinal or a vague batch is no count
-        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*{_PIECES}|(?<![第新{_CN}])[{_CN}]+\s*(?![批轮]){_PIECES}"),
+        # "130余家", "2000多家": an approximate count is a count
+        re.compile(rf"\d+(?:\.\d+)?\s*[万千百]?\s*[余多]?\s*{_PIECES}|(?<![第新{_CN}])[{_CN}]+\s*[余多]?(?![批轮]){_PIECES}"),
     ),
     "duration": (
         re.compile(

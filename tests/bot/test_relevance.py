@@ -217,6 +217,13 @@ def test_a_date_is_not_a_duration() -> None:
     assert not lacks_figure(question, [spanned], 600, _idf(question))
 
 
+def test_an_approximate_figure_is_a_figure() -> None:
+    question = "第二届国际铝工业展览会有多少家企业参展？"
+    assert not lacks_figure(question, [_hit("举办第二届国际铝工业展览会，130余家国内外企业参展。")], 600, _idf(question))
+    asked = "首贷户拓展行动一共发放了多少钱贷款？"
+    assert not lacks_figure(asked, [_hit("首贷户拓展行动发放首贷1000余万元贷款。")], 600, _idf(asked))
+
+
 def test_a_rate_asked_by_name_needs_that_rate() -> None:
     # a 担保费率 or a 首付比例 is a share too, but not the 利率 asked for
     question = "专精特新企业贷款的利率最低能到多少？"
