@@ -270,6 +270,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         ("洛阳企业上市奖励多少？", [_NATIONAL_GIANTS], None),
         # "安阳这边" is where the caller is; the rule asked about may be the province's
         ("老板拿厂房作价入股准备上市，安阳这边对这部分个人所得税能分几年交？", [_NATIONAL_GIANTS], None),
+        # every prefecture-level city of the provinces covered is known, not only the large ones
+        ("周口市对新认定的高新技术企业奖励多少？", [_ANYANG_HIGH_TECH], "周口"),
+        ("我们在株洲，株洲市对专精特新小巨人奖多少？", [_NATIONAL_GIANTS], "株洲"),
     ],
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
