@@ -29,6 +29,7 @@ from bot.scope import asks_case_status, is_policy_question, policy_names
         "我们的审批是不是批下来了",
         "安钢申报的2021年度头雁企业奖补资金，批下来了吗？拿了多少？",
         "县里设立的专项信贷风险补偿金现在拨付到位没有？存了多少？",
+        "滑县有个村去年报了养殖创业示范村，市人社局最后认定下来没有？",
     ],
 )
 def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
@@ -45,6 +46,8 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "首次认定奖励是一次性发放吗？",
         "奖励资金分三年拨付吗？",
         "风险补偿金多久拨付到位？",
+        "养殖创业示范村多久能认定下来？",
+        "认定下来以后有什么奖励？",
         "申报材料交到哪？截止到哪天？",  # where to, until when: the rule
         "高新技术企业认定流程走到哪一步算完成？",
         "高企认定审到哪一步会公示名单？",
