@@ -28,6 +28,7 @@ from bot.relevance import (
     deferred_figure,
     figure_first,
     lacks_figure,
+    missing_quarter,
     missing_year,
     parts_coverage,
     past_end,
@@ -281,6 +282,9 @@ class Assistant:
         year = missing_year(question, cited)
         if year:
             return f"已收录的相关政策中没有 {year} 年的规定。", []
+        quarter = missing_quarter(question, cited)
+        if quarter:
+            return f"已收录的相关政策中没有{quarter}的规定。", []
         ended = past_end(question, cited, self.kb.idf)
         if ended:
             hit, sentence = ended

@@ -144,6 +144,23 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
+_QUARTER = re.compile(r"(20\d{2})\s*年\s*第?\s*([一二三四1-4])\s*季度")
+_QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def missing_quarter(question: str, hits: list[Hit]) -> str | None:
+    """A quarter an asking piece names ("2021年四季度满负荷的奖多少钱？") that none of the clauses
+    mentions, as "2021年第四季度"; the clauses may speak of the year's other quarters only."""
+    asked = (p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p))
+    quarters = {(y, _QUARTER_NUMBER[q]) for p in asked for y, q in _QUARTER.findall(p)}
+    if not quarters or not hits:
+        return None
+    seen = {(y, _QUARTER_NUMBER[q]) for h in hits for y, q in _QUARTER.findall(h.clause.text)}
+    for year, quarter in sorted(quarters - seen):
+        return f"{year}年第{'一二三四'[quarter - 1]}季度"
+    return None
+
+
 # "2023年5月以后还接着降吗": a month (or a year) the question asks about after, in an asking piece
 _ASKED_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月(?:份|底|末)?)?\s*(?:以后|之后|往后|后)")
 # "自2022年5月1日起至2023年4月30日", "从2022年起到2023年6月末": the last month a measure runs

@@ -11,6 +11,7 @@ from bot.relevance import (
     figure_first,
     kinds_asked,
     lacks_figure,
+    missing_quarter,
     missing_year,
     parts_coverage,
     past_end,
@@ -215,6 +216,14 @@ def test_a_date_is_not_a_duration() -> None:
     assert lacks_figure(question, [dated], 600, _idf(question))
     spanned = _hit("稳岗补贴政策期限为2年。")
     assert not lacks_figure(question, [spanned], 600, _idf(question))
+
+
+def test_a_quarter_asked_about_must_be_in_the_clauses() -> None:
+    rule = _hit("对2022年第一季度保持连续满负荷生产且主营业务收入比2021年一季度增长10%以上的企业，给予20万元奖励。")
+    assert missing_quarter("2021年四季度满负荷的奖多少钱？", [rule]) == "2021年第四季度"
+    assert missing_quarter("2022年第一季度满负荷的奖多少钱？", [rule]) is None
+    # a quarter the caller only tells about is not asked
+    assert missing_quarter("我们厂2021年第四季度一直满负荷。今年一季度的奖多少？", [rule]) is None
 
 
 def test_an_approximate_figure_is_a_figure() -> None:
