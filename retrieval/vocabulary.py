@@ -170,6 +170,8 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # "我们县里的项目能直接用吗": whom and where a policy applies to is its 适用于…, 参照执行
     (re.compile(r"(县|区|乡|镇)[^，。？?]{0,12}(能|可以|可不可以)(直接)?(用|适用|参照)|适用(范围|于)|适不适用"),
      ("适用于", "参照")),
+    # "能不能跟别的政策叠加着拿", "两个奖励能同时享受吗": the rules say 不重复享受 / 不重复奖励
+    (re.compile(r"叠加|同时(享受|拿|申请|领)|一起(拿|享受|领)|重复(享受|拿|领|奖励)|兼得"), ("重复", "享受")),
     # "这个“首次”是从什么时候开始算的": when a period or a first time counts from is its 起算
     (re.compile(r"(什么时候|啥时候|哪天|何时|哪一天)(开始)?(算|计算)|从[^，。？?]{1,8}算起"), ("起算", "之日起")),
     # "是去哪类银行办": the bank that lends under a programme is its 经办机构 / 经办银行
