@@ -35,7 +35,7 @@ MIN_GRANTING_SHARE = 0.5  # of the question's words a granting sentence must nam
 
 
 POOL = 20  # candidates a granting clause may come from, whatever the number asked for
-MIN_SCORE_RATIO = 0.8  # of the best score: a granting clause much weaker than the best stays put
+MIN_SCORE_RATIO = 0.75  # of the best score: a granting clause much weaker than the best stays put
 
 
 def leading_first(question: str, hits: list[Hit], idf: dict[str, float]) -> list[Hit]:
@@ -67,6 +67,15 @@ def _with_short_lead(text: str) -> list[str]:
     return [(lead if len(lead) <= SHORT_LEAD else "") + s for lead, s in zip(leads, sentences, strict=True)]
 
 
+_QUESTION_SENTENCE = re.compile(r"[^。！？?!]*[？?]")
+
+
+def _asked(question: str) -> str:
+    """The question's sentences that end in a question mark, without the telling ones before them
+    ("申报专精特新中小企业，材料里老说“主导产品”。什么样的产品才算主导产品？"); all of it when none does."""
+    return "".join(_QUESTION_SENTENCE.findall(question)) or question
+
+
 def _saying_first(question: str, hits: list[Hit], idf: dict[str, float], says: re.Pattern[str]) -> list[Hit]:
     """The clauses with a sentence that matches ``says`` about the question's subject, then the
     rest, each in order.
@@ -80,7 +89,7 @@ def _saying_first(question: str, hits: list[Hit], idf: dict[str, float], says: r
     if not hits:
         return hits
     floor = MIN_SCORE_RATIO * hits[0].score
-    words = set(tokenize(question))
+    words = set(tokenize(_asked(question)))
     total = sum(idf.get(w, 1.0) for w in words) or 1.0
 
     def share(sentence: str) -> float:

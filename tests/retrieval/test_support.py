@@ -66,3 +66,12 @@ def test_a_clause_that_says_what_a_term_means_comes_first_for_a_definition_quest
     assert leading_first(question, [reward, meaning], {}) == [meaning, reward]
     # a question that asks for neither support nor a definition keeps the order
     assert leading_first("满负荷生产奖励多少？", [reward, meaning], {}) == [reward, meaning]
+
+
+def test_what_the_caller_tells_before_the_question_does_not_weigh_on_the_definition() -> None:
+    fields = Hit(Clause(text="主导产品原则上属于制造业核心基础零部件、关键基础材料等重点领域。", title="政策措施", source="t.txt"),
+                 score=1.0, coverage=0.6)
+    meaning = Hit(Clause(text="所称“主导产品”是指企业核心技术在产品中发挥重要作用，且产品收入之和占企业同期营业收入比重超过30%。",
+                         title="政策措施", source="t.txt"), score=0.77, coverage=0.5)
+    question = "申报专精特新中小企业，材料里老说“主导产品”。什么样的产品才算主导产品？收入占比有没有要求？"
+    assert leading_first(question, [fields, meaning], {}) == [meaning, fields]
