@@ -33,6 +33,7 @@ from bot.relevance import (
     parts_coverage,
     past_end,
     regional,
+    unindexed_subject,
 )
 from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
@@ -77,7 +78,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered: tuple[int, set[str], set[str]] = (-1, set(), set())
+        self._covered: tuple[int, set[str], set[str], str] = (-1, set(), set(), "")
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -298,7 +299,7 @@ class Assistant:
         return "", []
 
     def _out_of_scope(self, question: str) -> str:
-        places, names = self._corpus_terms()
+        places, names, text = self._corpus_terms()
         if not is_policy_question(question, names):
             return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
@@ -306,6 +307,9 @@ class Assistant:
         missing = out_of_region(question, places)
         if missing:
             return f"知识库中没有{'、'.join(missing)}的政策文件。"
+        unknown = unindexed_subject(question, text)
+        if unknown:
+            return f"已收录的政策中没有提到“{unknown}”。"
         return ""
 
     def _with_level(self, filters: Filters | None, question: str, follow_up: bool) -> Filters | None:
@@ -314,12 +318,12 @@ class Assistant:
             return filters
         return replace(filters or Filters(), level=level)
 
-    def _corpus_terms(self) -> tuple[set[str], set[str]]:
-        """The places the indexed policies are about and the names their titles and clauses quote;
-        recomputed when the index changes (an upload)."""
-        version, places, names = self._covered
+    def _corpus_terms(self) -> tuple[set[str], set[str], str]:
+        """The places the indexed policies are about, the names their titles and clauses quote, and
+        all their text; recomputed when the index changes (an upload)."""
+        version, places, names, text = self._covered
         if version == self.kb.version:
-            return places, names
+            return places, names, text
         version = self.kb.version  # read first: an upload during the reading leaves the next call to redo it
         policies = self.kb.policies()
         places = set()
@@ -329,11 +333,13 @@ class Assistant:
                 places.add("全国")
         # the names titles quote, and the longer ones clauses quote ("安阳 亲清恳谈日 每月哪天"; not
         # three-character sayings such as “红绿灯”, “一对一”)
+        clauses = self.kb.clauses()
         names = policy_names(policy.title for policy in policies) | {
-            name for name in policy_names(c.text for c in self.kb.clauses()) if len(name) >= MIN_QUOTED_NAME
+            name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
         }
-        self._covered = (version, places, names)
-        return places, names
+        text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
+        self._covered = (version, places, names, text)
+        return places, names, text
 
 
 def _with_continuations(cited: list[Hit], hits: list[Hit]) -> list[Hit]:

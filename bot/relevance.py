@@ -198,6 +198,24 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
     return (hit, sentence) if last <= start else None
 
 
+# a thing with a figure: a fee, fund, tax, rate, sum, right, insurance or period ("安家费", "年金",
+# "排污权", "试用期"); not a verb's cut ("能奖", "最多贷") nor a count ("三年期")
+_FIGURE_NOUN = re.compile(rf"^[^能最还不可拿里过第每多几{_CN}][\u4e00-\u9fff]*[期费金税率额权险]$")
+
+
+def unindexed_subject(question: str, corpus: str) -> str | None:
+    """A fee, fund, right or period the question asks about that no indexed text names, nor any word
+    standing for it: "安阳引进博士给多少安家费？" finds clauses on 引进 and 博士, none on 安家费."""
+    groups = query_groups(_asked_text(question) or question)
+    words = [word for word, _ in groups]
+    unknown = [
+        word for word, members in groups
+        if len(word) >= 2 and _FIGURE_NOUN.match(word) and not any(m in corpus for m in members)
+        and not any(word != other and word in other for other in words)  # not 年期, a cut of 三年期
+    ]
+    return max(unknown, key=len, default=None)
+
+
 def kinds_asked(question: str) -> list[str]:
     """The kinds of figure a question asks for (a rate, a sum of money, a count, a duration).
 

@@ -91,6 +91,16 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "水电气": ("水电气", "用水", "用电", "用气"),
     "电费": ("电费", "用电", "电力"),
     "燃气费": ("燃气",),
+    # fees and funds callers name by another word than the rules
+    "水费": ("用水", "水电气"),
+    "物业费": ("物业",),
+    "培训费": ("培训",),
+    "检测费": ("检测",),
+    "认证费": ("认证",),
+    "奖金": ("奖励",),
+    "个税": ("个人所得税",),
+    "养老险": ("养老保险",),
+    "医保": ("医疗保险",),
     # "头一回升规": a first time is the rules' 首次 (and jieba no longer reads 回升 in it)
     "头一回": ("首次",),
     "头一次": ("首次",),

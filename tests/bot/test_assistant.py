@@ -256,6 +256,14 @@ def test_a_sum_the_clause_leaves_open_is_refused_quoting_the_clause(assistant: A
     assert assistant.ask("安阳对新认定的小巨人奖多少钱？省瞪羚企业奖多少？").answered
 
 
+def test_a_fee_no_policy_names_is_refused_naming_it(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳引进博士研究生，给多少安家费？")
+    assert answer.answered is False
+    assert "已收录的政策中没有提到“安家费”" in answer.answer
+    assert answer.citations == []
+    assert assistant.ask("小微企业不动产登记的工本费能免吗？").answered  # 工本费 is in a clause
+
+
 def test_a_time_after_a_measure_ends_is_refused_quoting_its_end(assistant: Assistant) -> None:
     answer = assistant.ask("工伤保险费率下调听说执行到2023年4月底。那2023年5月以后还接着降吗？")
     assert answer.answered is False

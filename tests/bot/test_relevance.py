@@ -15,6 +15,7 @@ from bot.relevance import (
     missing_year,
     parts_coverage,
     past_end,
+    unindexed_subject,
 )
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
@@ -216,6 +217,26 @@ def test_a_date_is_not_a_duration() -> None:
     assert lacks_figure(question, [dated], 600, _idf(question))
     spanned = _hit("稳岗补贴政策期限为2年。")
     assert not lacks_figure(question, [spanned], 600, _idf(question))
+
+
+_CORPUS = "对引进的博士研究生给予购房补贴。企业缴纳的社会保险费可以缓缴。对检测给予补贴。"
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("安阳引进博士研究生，给多少安家费和购房补贴？", "安家费"),
+        ("我们想给骨干员工建企业年金，河南对企业建年金有没有补贴？", "年金"),
+        ("新招工人签三年期劳动合同，试用期最长能约定多久？", "试用期"),  # not 三年期: a count
+        # what the texts name, or a word standing for it, is known
+        ("引进博士研究生有购房补贴吗？", None),
+        ("用共享平台的仪器，检测费能补多少？", None),  # 检测
+        ("养老险能缓缴吗？", None),  # 养老保险, a 保险
+        ("安阳市里能奖多少？最多贷多少？", None),  # the cuts of a verb
+    ],
+)
+def test_a_fee_or_fund_no_text_names_is_unindexed(question: str, unknown: str | None) -> None:
+    assert unindexed_subject(question, _CORPUS) == unknown
 
 
 def test_a_quarter_asked_about_must_be_in_the_clauses() -> None:
