@@ -20,7 +20,8 @@ from retrieval.support import ASKS_SUPPORT, SENTENCE
 from retrieval.types import Clause, Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_ASKS_FIGURE = re.compile(r"多少|几[个年月天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
+# not 几月(份): which month, a date
+_ASKS_FIGURE = re.compile(r"多少|几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
 _STATES_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|个工作日|年|天|日|倍|家|个|人|次|万|亿)"
     r"|[一二三四五六七八九十两百千万]+\s*(?:万元|亿元|元|个月|年|天|倍|家|个|人)|全额|减半|免收|免征|全部|不超过|不低于"

@@ -368,3 +368,9 @@ def test_what_a_rule_says_about_a_rate_needs_no_figure() -> None:
 def test_a_year_asked_about_must_be_in_the_clauses(question: str, year: str | None) -> None:
     hits = [_hit("2022年继续实施旅行社暂退旅游服务质量保证金政策，暂退比例提高至100%。")]
     assert missing_year(question, hits) == year
+
+
+def test_which_month_is_a_date_not_a_figure() -> None:
+    question = "数字普惠金融宣传月集中放在几月份？"
+    month = _hit("开展多频次银企专场对接会等宣传推广活动，集中在4-5月份开展“数字普惠金融宣传月”活动。")
+    assert not lacks_figure(question, [month], 600, _idf(question))

@@ -86,3 +86,8 @@ def test_a_question_naming_an_indexed_policy_is_a_policy_question() -> None:
     assert not is_policy_question("今天天气怎么样", names)
     assert not is_policy_question("今天三十四五度，热死了", policy_names(["“十四五”规划"]) | {"三个一批"})
     assert not is_policy_question("十三个一批", {"三个一批"})  # a name inside a longer number
+
+
+def test_a_target_a_government_sets_is_a_policy_question() -> None:
+    assert is_policy_question("2022年河南要求省内煤炭日产量稳定在多少以上？")
+    assert not is_policy_question("今天天气怎么样")
