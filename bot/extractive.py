@@ -53,7 +53,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"材料|提供|提交|复印件|证明|盖章|申请表|报告"),
     ),
     "procedure": (
-        re.compile(r"怎么|如何|流程|程序|手续|找谁|哪个部门|怎样|哪里"),
+        re.compile(r"怎么|如何|流程|程序|手续|找谁|哪(?:几)?个?(?:部门|部委|单位)|由谁|谁负责|怎样|哪里"),
         re.compile(r"申报|提交|受理|审核|流程|负责|登录|系统|报送|向.{1,12}(?:申请|报送|提出)"),
     ),
     "report": (  # "甲方不收保函，我们能找谁？": where a wrong can be reported
@@ -70,6 +70,11 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "scope": (
         re.compile(r"(?:县|区|乡|镇)[^，。？?]{0,12}(?:能|可以|可不可以)(?:直接)?(?:用|适用|参照)|适用(?:范围|于)|适不适用"),
         re.compile(r"适用于|适用范围|参照[^，。；]{0,8}执行"),
+    ),
+    # "有问题的话省工信厅的咨询电话是多少？": the contact lines, left out of other answers
+    "contact": (
+        re.compile(r"电话|联系方式|联系人|怎么联系|邮箱"),
+        re.compile(r"\d{3,4}-\d{7,8}|电话|联系人|邮箱|@"),
     ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),
@@ -388,7 +393,7 @@ def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wan
         bonus += 0.1
     if (len(sentence) < 12 and not _NUMBER.search(sentence)) or _HEADING.match(sentence):
         bonus -= 0.2  # a bare heading ("(六) 落实税收优惠政策。") says little on its own
-    if _JUNK.search(sentence) and not _LOG_IN.search(sentence):
+    if _JUNK.search(sentence) and not _LOG_IN.search(sentence) and "contact" not in wanted:
         bonus -= 0.5  # attachment lists, contact lines and addressees answer nothing (a site to log in to does)
     return overlap(weights, tokens) + bonus
 

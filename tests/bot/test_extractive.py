@@ -266,3 +266,16 @@ def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
     assert spans.search("在每月正常发布一批《公告》基础上，每两个月增发一批《公告》。")
     assert not spans.search("本办法自发布之日起施行，2010年公布的暂行办法同时废止。")
 
+
+
+def test_which_ministries_or_who_is_responsible_asks_a_procedure() -> None:
+    assert "procedure" in intents("人员物流保障这条由哪几个部委负责？")
+    assert "procedure" in intents("应该由谁向哪儿提申请？")
+
+
+def test_a_contact_line_answers_a_question_for_the_phone_number() -> None:
+    text = "请各地按时报送申报材料。联系电话：省工业和信息化厅0371-65509920。"
+    assert "contact" in intents("有问题的话省工信厅的咨询电话是多少？")
+    assert any("65509920" in s for s in _sentences("省工信厅的咨询电话是多少？", [_hit(text)]))
+    # and stays out of an answer that does not ask for it
+    assert not any("65509920" in s for s in _sentences("申报材料什么时候报送？", [_hit(text)], budget=30))
