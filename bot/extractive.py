@@ -53,7 +53,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"材料|提供|提交|复印件|证明|盖章|申请表|报告"),
     ),
     "procedure": (
-        re.compile(r"怎么|如何|流程|程序|手续|找谁|哪(?:几)?个?(?:部门|部委|单位)|由谁|谁负责|怎样|哪里"),
+        re.compile(r"怎么|如何|流程|程序|手续|找谁|哪(?:几个|些|个)?(?:部门|部委|单位)|由谁|谁负责|怎样|哪里"),
         re.compile(r"申报|提交|受理|审核|流程|负责|登录|系统|报送|向.{1,12}(?:申请|报送|提出)"),
     ),
     "report": (  # "甲方不收保函，我们能找谁？": where a wrong can be reported

@@ -271,6 +271,7 @@ def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
 def test_which_ministries_or_who_is_responsible_asks_a_procedure() -> None:
     assert "procedure" in intents("人员物流保障这条由哪几个部委负责？")
     assert "procedure" in intents("应该由谁向哪儿提申请？")
+    assert "procedure" in intents("这项措施由哪些部门负责？")
 
 
 def test_a_contact_line_answers_a_question_for_the_phone_number() -> None:
