@@ -35,11 +35,12 @@ from bot.relevance import (
     regional,
     unindexed_subject,
 )
-from bot.scope import asks_case_status, is_policy_question, out_of_region, places_in, policy_names
+from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
+from retrieval.lexical import tokenize
 from retrieval.policy_splitter import lead_body
 from retrieval.types import Filters, Hit, PolicyInfo
 
@@ -56,6 +57,7 @@ _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
 MIN_QUOTED_NAME = 4  # characters of a name a clause quotes, for it to make a question a policy one
+MIN_PLACE_WORDS = 2  # of the policies' words beside a place they cover, for a question to be a policy one
 
 
 def asks_document(question: str) -> bool:
@@ -300,7 +302,7 @@ class Assistant:
 
     def _out_of_scope(self, question: str) -> str:
         places, names, text = self._corpus_terms()
-        if not is_policy_question(question, names):
+        if not is_policy_question(question, names) and not self._about_covered_place(question, places):
             return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
             return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
@@ -311,6 +313,17 @@ class Assistant:
         if unknown:
             return f"已收录的政策中没有提到“{unknown}”。"
         return ""
+
+    def _about_covered_place(self, question: str, places: set[str]) -> bool:
+        """Whether the question names a place the policies cover and at least MIN_PLACE_WORDS other
+        words of theirs: "安阳2022年新建几个公共充电桩？" asks a target of Anyang's plan, though no
+        word of it is a policy word; "安阳今天天气怎么样" shares only 天气 (of 重污染天气)."""
+        named = places_in(question)
+        if not any(p in places or PLACES[p] in places for p in named):
+            return False
+        idf = self.kb.idf
+        words = {t for t in tokenize(question) if len(t) >= 2 and idf.get(t, 0.0) > 0 and not re.search(r"\d", t)}
+        return len(words - set(named) - {f"{p}{s}" for p in named for s in "省市县区"}) >= MIN_PLACE_WORDS
 
     def _with_level(self, filters: Filters | None, question: str, follow_up: bool) -> Filters | None:
         level = level_asked(question) if follow_up else None

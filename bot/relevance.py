@@ -114,8 +114,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
             continue  # a province
         acts = re.search(
             rf"{city}(?:市|县|区)?里?(?:政府|人民政府|财政)?"
-            r"(?:对|给|出台|有什么|有哪些|的政策|[^，,。；？?！!企省国]{0,4}?(?:奖励|补贴|补助|奖补|奖))",
-            question,
+            r"(?:对|给|出台|有什么|有哪些|的政策|[^，,。；？?！!企省国]{0,4}?(?:奖励|补贴|补助|奖补|奖))"
+            # a keyword query led by the city asks its rules: "济源 单项冠军 奖励标准"
+            rf"|^{city}(?:市|县|区)?\s+\S",
+            question.strip(),
         )
         if not acts:
             continue  # "在安阳办贷款" may rest on a provincial rule

@@ -229,6 +229,7 @@ def test_each_level_compared_is_answered_by_its_own_rule(assistant: Assistant) -
         "深圳市对企业在科创板上市奖励多少？",
         "我们公司（安阳市恒达精密机械有限公司）去年报的研发费用补助，现在审批到哪一步了？",
         "今天天气怎么样",
+        "安阳今天天气怎么样",  # a covered place and one word of the policies (重污染天气) is not enough
         "酒驾怎么处罚？",  # a fine, but no enterprise's
         "2024年河南省规上工业企业满负荷生产奖励还有吗？标准是多少？",
     ],
@@ -395,3 +396,10 @@ def test_a_cited_clause_brings_its_continuation_when_it_was_found() -> None:
     assert _with_continuations([head], [head, elsewhere]) == [head]  # another policy's
     second = _part("附件三、（续2）", 6)
     assert _with_continuations([rest], [rest, second]) == [rest, second]
+
+
+def test_a_target_of_a_covered_place_is_a_policy_question(assistant: Assistant) -> None:
+    # no policy word, but 安阳 and the plan's own words (新建, 公共, 充电)
+    answer = assistant.ask("安阳2022年新建几个公共充电桩？")
+    assert answer.answered
+    assert "500个" in answer.answer

@@ -303,6 +303,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         # every prefecture-level city of the provinces covered is known, not only the large ones
         ("周口市对新认定的高新技术企业奖励多少？", [_ANYANG_HIGH_TECH], "周口"),
         ("我们在株洲，株洲市对专精特新小巨人奖多少？", [_NATIONAL_GIANTS], "株洲"),
+        # a keyword query led by a city asks that city's rules
+        ("济源 单项冠军 奖励标准", [_NATIONAL_GIANTS], "济源"),
+        ("安阳 高企 首次认定 奖励", [_ANYANG_HIGH_TECH], None),
     ],
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
