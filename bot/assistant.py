@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
 from bot.extractive import intents
@@ -65,6 +65,15 @@ def asks_document(question: str) -> bool:
     return bool(_ASKS_DOCUMENT.search(question)) and not _PAPERS.search(question) and "materials" not in intents(question)
 
 
+class _CorpusTerms(NamedTuple):
+    """What the indexed policies cover, read once per index version."""
+
+    version: int
+    places: set[str]  # the places they are about
+    names: set[str]  # the names their titles and clauses quote
+    text: str  # all their text, lower case
+
+
 class QuestionError(ValueError):
     """A question that cannot be asked as it is; the message is for the user."""
 
@@ -80,7 +89,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered: tuple[int, set[str], set[str], str] = (-1, set(), set(), "")
+        self._covered = _CorpusTerms(-1, set(), set(), "")
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -301,15 +310,15 @@ class Assistant:
         return "", []
 
     def _out_of_scope(self, question: str) -> str:
-        places, names, text = self._corpus_terms()
-        if not is_policy_question(question, names) and not self._about_covered_place(question, places):
+        terms = self._corpus_terms()
+        if not is_policy_question(question, terms.names) and not self._about_covered_place(question, terms.places):
             return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
         if asks_case_status(question):
             return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
-        missing = out_of_region(question, places)
+        missing = out_of_region(question, terms.places)
         if missing:
             return f"知识库中没有{'、'.join(missing)}的政策文件。"
-        unknown = unindexed_subject(question, text)
+        unknown = unindexed_subject(question, terms.text)
         if unknown:
             return f"已收录的政策中没有提到“{unknown}”。"
         return ""
@@ -331,12 +340,10 @@ class Assistant:
             return filters
         return replace(filters or Filters(), level=level)
 
-    def _corpus_terms(self) -> tuple[set[str], set[str], str]:
-        """The places the indexed policies are about, the names their titles and clauses quote, and
-        all their text; recomputed when the index changes (an upload)."""
-        version, places, names, text = self._covered
-        if version == self.kb.version:
-            return places, names, text
+    def _corpus_terms(self) -> _CorpusTerms:
+        """What the indexed policies cover (see _CorpusTerms), recomputed when the index changes (an upload)."""
+        if self._covered.version == self.kb.version:
+            return self._covered
         version = self.kb.version  # read first: an upload during the reading leaves the next call to redo it
         policies = self.kb.policies()
         places = set()
@@ -351,8 +358,8 @@ class Assistant:
             name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
         }
         text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
-        self._covered = (version, places, names, text)
-        return places, names, text
+        self._covered = _CorpusTerms(version, places, names, text)
+        return self._covered
 
 
 def _with_continuations(cited: list[Hit], hits: list[Hit]) -> list[Hit]:

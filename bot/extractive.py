@@ -16,7 +16,7 @@ from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, text_words
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
-from retrieval.vocabulary import ASKING_WORDS
+from retrieval.vocabulary import ASKING_WORDS, ASKS_SCOPE
 
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
@@ -62,19 +62,17 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     # "不更新会怎样？", "材料造假被查出来会怎么样？": what follows when a rule is not kept
     "consequence": (
-        re.compile(r"会怎(?:么)?样(?=[？?。，,！!]|$)|什么后果|有何后果|后果|会被?(?:怎么|如何)(?:处理|处罚)"
+        re.compile(r"会怎(?:么)?样(?=[？?。，,！!]|$)|什么后果|有何后果|后果|会被(?:怎么|如何)(?:处理|处罚)"
+                   r"|(?:要是|如果|若|一旦|查出|发现|违反|虚假|不实|够不上|不符合)[^？?。]{0,20}会(?:怎么|如何)(?:处理|处罚)"
                    r"|会不会被(?:罚|处罚|取消|撤销|追回|列入)|受(?:到)?(?:什么|哪些|啥)(?:限制|处理|处罚|惩戒)"),
         re.compile(r"取消|撤销|收回|追回|不予|追究|处罚|罚款|列入|暂停|退回|责令|失信|黑名单"),
     ),
     # "我们县里的项目能直接用吗": where and to whom the policy applies
-    "scope": (
-        re.compile(r"(?:县|区|乡|镇)[^，。？?]{0,12}(?:能|可以|可不可以)(?:直接)?(?:用|适用|参照)|适用(?:范围|于)|适不适用"),
-        re.compile(r"适用于|适用范围|参照[^，。；]{0,8}执行"),
-    ),
+    "scope": (ASKS_SCOPE, re.compile(r"适用于|适用范围|参照[^，。；]{0,8}执行")),
     # "有问题的话省工信厅的咨询电话是多少？": the contact lines, left out of other answers
     "contact": (
         re.compile(r"电话|联系方式|联系人|怎么联系|邮箱"),
-        re.compile(r"\d{3,4}-\d{7,8}|电话|联系人|邮箱|@"),
+        re.compile(r"\d{3,4}[-—－]\d{7,8}|电话|联系人|邮箱|@"),
     ),
     "document": (
         re.compile(r"文号|哪个文件|什么文件|哪份文件|哪个部门(?:发|出|制定)|谁制定|谁发布|哪几个部门|从什么时候|什么时候(?:开始|起)"),

@@ -80,6 +80,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _FIGURE_WORD = re.compile(
     r"多少|几[家个项天月年]|多久|多长|比例|税率|费率|利率|金额|额度|标准|具体|现在|每个|每辆|每月|最高|最多"
 )
+_PHONE = re.compile(r"\d{3,4}\s*[-—－]\s*\d{7,8}")
 MIN_FIGURE_COVERAGE = 0.15  # swept on the 19 gold sets (eval/RESULTS.md, ninth session)
 
 
@@ -125,6 +126,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
             continue  # the city's own policy, or one addressed to it
         if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
             continue  # a clause about the city (a province's reply on its industry), not a passing mention
+        if not re.search(rf"{city}(?:市|县|区)|^{city}\s", question.strip()) and any(
+            h.clause.level == "省" and PLACES[city] in f"{h.clause.region}{h.clause.title}" for h in hits[:3]
+        ):
+            continue  # "信阳的满负荷奖励多少": the province's rule covers its cities; "信阳市对…", "信阳 …" ask the city's
         return city
     return None
 
@@ -148,6 +153,7 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
 
 
 _QUARTER = re.compile(r"(20\d{2})\s*年\s*第?\s*([一二三四1-4])\s*季度")
+_BARE_QUARTER = re.compile(r"(?<![\d年])\s*第?([一二三四1-4])\s*季度")
 _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -158,14 +164,17 @@ def missing_quarter(question: str, hits: list[Hit]) -> str | None:
     quarters = {(y, _QUARTER_NUMBER[q]) for p in asked for y, q in _QUARTER.findall(p)}
     if not quarters or not hits:
         return None
-    seen = {(y, _QUARTER_NUMBER[q]) for h in hits for y, q in _QUARTER.findall(h.clause.text)}
-    for year, quarter in sorted(quarters - seen):
-        return f"{year}年第{'一二三四'[quarter - 1]}季度"
-    return None
+    text = "".join(h.clause.text for h in hits)
+    seen = {(y, _QUARTER_NUMBER[q]) for y, q in _QUARTER.findall(text)}
+    # "对第二季度满负荷生产的…" in the year's own plan names the quarter without its year
+    anyyear = {_QUARTER_NUMBER[q] for q in _BARE_QUARTER.findall(text)}
+    missing = [(y, q) for y, q in quarters - seen if q not in anyyear]
+    return min((f"{y}年第{'一二三四'[q - 1]}季度" for y, q in missing), default=None)
 
 
 # "2023年5月以后还接着降吗": a month (or a year) the question asks about after, in an asking piece
-_ASKED_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月(?:份|底|末)?)?\s*(?:以后|之后|往后|后)")
+# (a bare "2022年以后" may mean "from 2022 on": not read)
+_ASKED_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月(?:份|底|末)?|底|末)\s*(?:以后|之后|往后)")
 # "自2022年5月1日起至2023年4月30日", "从2022年起到2023年6月末": the last month a measure runs
 _RUNS_UNTIL = re.compile(r"(?:至|到)\s*(20\d{2})\s*年\s*(?:(\d{1,2})\s*月)?(?:\s*\d{1,2}\s*日|底|末)?")
 
@@ -175,13 +184,13 @@ MIN_ABOUT_MEASURE = 0.3  # of the question's words (IDF-weighted) a sentence hol
 
 def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit, str] | None:
     """The sentence of the cited clauses saying when the measure asked about ends, when the question
-    asks about a time after that end ("工伤保险费率下调执行到2023年4月底，那2023年5月以后还接着降
+    asks about a month after that end ("工伤保险费率下调执行到2023年4月底，那2023年5月以后还接着降
     吗？" beside "…政策自2022年5月1日起至2023年4月30日"); None when no sentence about the measure
     (holding MIN_ABOUT_MEASURE of the question's words) ends so early, or one names a later year.
 
     Whether a measure goes on after its end is for a later notice to say: none of the clauses does.
     """
-    asked = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p)]
+    asked = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p)]
     after = [(int(y), int(m or 12)) for p in asked for y, m in _ASKED_AFTER.findall(p)]
     if not after or not hits:
         return None
@@ -198,12 +207,12 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
     if not ends:
         return None
     last, hit, sentence = max(ends, key=lambda e: e[0])
-    return (hit, sentence) if last <= start else None
+    return (hit, sentence) if last < start else None  # "6月以后" of a measure "至6月末": June is still in
 
 
 # a thing with a figure: a fee, fund, tax, rate, sum, right, insurance or period ("安家费", "年金",
 # "排污权", "试用期"); not a verb's cut ("能奖", "最多贷") nor a count ("三年期")
-_FIGURE_NOUN = re.compile(rf"^[^能最还不可拿里过第每多几{_CN}][\u4e00-\u9fff]*[期费金税率额权险]$")
+_FIGURE_NOUN = re.compile(rf"^[^能最还不可拿里过第每多几报完欠缴交纳退免减征扣抵收付补{_CN}][\u4e00-\u9fff]*[期费金税率额权险]$")
 
 
 def unindexed_subject(question: str, corpus: str) -> str | None:
@@ -215,6 +224,9 @@ def unindexed_subject(question: str, corpus: str) -> str | None:
         word for word, members in groups
         if len(word) >= 2 and _FIGURE_NOUN.match(word) and not any(m in corpus for m in members)
         and not any(word != other and word in other for other in words)  # not 年期, a cut of 三年期
+        # a longer word whose stem the texts name is theirs in other words: 养老金 (养老保险),
+        # 财产险 (财产保险), 商标权 (商标)
+        and not (len(word) >= 3 and word[:-1] in corpus)
     ]
     return max(unknown, key=len, default=None)
 
@@ -266,6 +278,8 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     "出口退税率" by a refund deadline. Other figure questions need any chosen sentence with a figure.
     """
     wanted = intents(question)
+    if "contact" in wanted:  # "电话是多少": a number to call, not a figure
+        return not any(_PHONE.search(h.clause.text) for h in hits[:3])
     if "document" in wanted:
         return False
     kinds = kinds_asked(question)
@@ -409,7 +423,7 @@ def _deferring(ask: str, hits: list[Hit], places: list[str], idf: dict[str, floa
 
 
 _RATE_NAMES = re.compile(r"利率|费率|税率")
-_RATE_NAME_STATED = {"利率": r"利率|LPR|利息|贴息", "费率": r"费率|保费|费用", "税率": r"税率|征收率|税"}
+_RATE_NAME_STATED = {"利率": r"利率|LPR|利息|贴息", "费率": r"费率|保费|费用", "税率": r"税率|征收率"}
 
 
 def _names_rate(sentence: str, named: list[str]) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from retrieval.cleaner import Paragraph, normalize_spacing, paragraphs
 from retrieval.policy_splitter import Policy
+from retrieval.settings import MAX_CLAUSE_CHARS
 from retrieval.tables import row_serials, split_table
 from retrieval.types import Clause
 
@@ -68,9 +69,6 @@ class _Piece:
     path: tuple[str, ...]
     markers: tuple[str, ...]
     cut: bool = False  # one of the pieces of a text or table too long for one clause
-
-
-MAX_CLAUSE_CHARS = 500  # longest clause before it is split at sentence ends: measured best (eval/RESULTS.md)
 
 
 def split_clauses(text: str, policy: Policy, max_chars: int = MAX_CLAUSE_CHARS) -> list[Clause]:

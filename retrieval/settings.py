@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from retrieval.chunker import MAX_CLAUSE_CHARS
+MAX_CLAUSE_CHARS = 500  # longest clause before it is split at sentence ends: measured best (eval/RESULTS.md)
 
 EmbeddingProvider = Literal["use", "e5", "openai", "sentence-transformers", "none"]
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+# "我们县里的项目能直接用吗": where and to whom a policy applies
+ASKS_SCOPE = re.compile(r"(?:县|区|乡|镇)[^，。？?]{0,12}(?:能|可以|可不可以)(?:直接)?(?:用|适用|参照)|适用(?:范围|于)|适不适用")
+
 # Colloquial or short form -> the words the policy texts use.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "高企": ("高新技术企业",),
@@ -99,6 +102,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "认证费": ("认证",),
     "奖金": ("奖励",),
     "个税": ("个人所得税",),
+    "城建税": ("城市维护建设税",),
     "养老险": ("养老保险",),
     "医保": ("医疗保险",),
     # "头一回升规": a first time is the rules' 首次 (and jieba no longer reads 回升 in it)
@@ -178,8 +182,7 @@ QUESTION_FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     # outweighed the words of a procedure that has none, "满负荷生产奖励在哪儿申请？")
     (re.compile(r"(在哪儿?|哪里|去哪儿?|哪个网站?|哪个平台|哪个系统)(申请|申报|办理|提交)"), ("登录",)),
     # "我们县里的项目能直接用吗": whom and where a policy applies to is its 适用于…, 参照执行
-    (re.compile(r"(县|区|乡|镇)[^，。？?]{0,12}(能|可以|可不可以)(直接)?(用|适用|参照)|适用(范围|于)|适不适用"),
-     ("适用于", "参照")),
+    (ASKS_SCOPE, ("适用于", "参照")),
     # "能不能跟别的政策叠加着拿", "两个奖励能同时享受吗": the rules say 不重复享受 / 不重复奖励
     (re.compile(r"叠加|同时(享受|拿|申请|领)|一起(拿|享受|领)|重复(享受|拿|领|奖励)|兼得"), ("重复", "享受")),
     # "这个“首次”是从什么时候开始算的": when a period or a first time counts from is its 起算

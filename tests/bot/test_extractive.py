@@ -259,6 +259,7 @@ def test_what_a_breach_costs_is_a_consequence() -> None:
     assert "consequence" in intents("被查出套取补偿资金，除了退钱还会受什么处理？")
     assert "consequence" in intents("要是后来查出我们其实够不上小微，会怎么处理？")
     assert "consequence" not in intents("追偿回来的钱该怎么处理？")
+    assert "consequence" not in intents("材料交上去以后会怎么处理？")
 
 
 def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
@@ -275,7 +276,7 @@ def test_which_ministries_or_who_is_responsible_asks_a_procedure() -> None:
 
 
 def test_a_contact_line_answers_a_question_for_the_phone_number() -> None:
-    text = "请各地按时报送申报材料。联系电话：省工业和信息化厅0371-65509920。"
+    text = "请各地按时报送申报材料。联系电话：省工业和信息化厅0371—65509920。"
     assert "contact" in intents("有问题的话省工信厅的咨询电话是多少？")
     assert any("65509920" in s for s in _sentences("省工信厅的咨询电话是多少？", [_hit(text)]))
     # and stays out of an answer that does not ask for it

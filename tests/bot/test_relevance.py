@@ -219,7 +219,7 @@ def test_a_date_is_not_a_duration() -> None:
     assert not lacks_figure(question, [spanned], 600, _idf(question))
 
 
-_CORPUS = "对引进的博士研究生给予购房补贴。企业缴纳的社会保险费可以缓缴。对检测给予补贴。"
+_CORPUS = "对引进的博士研究生给予购房补贴。企业缴纳的社会保险费可以缓缴。对检测给予补贴。养老保险。商标质押。"
 
 
 @pytest.mark.parametrize(
@@ -233,6 +233,9 @@ _CORPUS = "对引进的博士研究生给予购房补贴。企业缴纳的社会
         ("用共享平台的仪器，检测费能补多少？", None),  # 检测
         ("养老险能缓缴吗？", None),  # 养老保险, a 保险
         ("安阳市里能奖多少？最多贷多少？", None),  # the cuts of a verb
+        ("小规模纳税人报税的时候怎么享受减免？", None),  # 报税, a verb
+        ("疫情期间养老金能缓缴几个月？", None),  # 养老金: the texts' 养老…, in other words
+        ("商标权能质押贷款吗？", None),
     ],
 )
 def test_a_fee_or_fund_no_text_names_is_unindexed(question: str, unknown: str | None) -> None:
@@ -243,6 +246,9 @@ def test_a_quarter_asked_about_must_be_in_the_clauses() -> None:
     rule = _hit("对2022年第一季度保持连续满负荷生产且主营业务收入比2021年一季度增长10%以上的企业，给予20万元奖励。")
     assert missing_quarter("2021年四季度满负荷的奖多少钱？", [rule]) == "2021年第四季度"
     assert missing_quarter("2022年第一季度满负荷的奖多少钱？", [rule]) is None
+    # a plan's "第二季度" is that year's
+    plan = _hit("对第二季度满负荷生产的规上工业企业，奖励10万元。")
+    assert missing_quarter("2022年第二季度满负荷生产奖励多少？", [plan]) is None
     # a quarter the caller only tells about is not asked
     assert missing_quarter("我们厂2021年第四季度一直满负荷。今年一季度的奖多少？", [rule]) is None
 
@@ -275,9 +281,15 @@ def test_a_time_after_the_measure_ends_is_past_its_end() -> None:
     assert past_end(question, [runs, later], _idf(question)) is None
     # a year told, not asked after
     assert past_end("我们2023年7月以后成立的，能用普惠小微贷款支持工具吗？", [runs], _idf(question)) is None
+    # the month a measure ends in is still in; a bare "2023年以后" may mean "from 2023 on"
+    assert past_end("普惠小微贷款支持工具，2023年6月以后还有吗？", [runs], _idf(question)) is None
+    assert past_end("普惠小微贷款支持工具，2023年以后还有吗？", [runs], _idf(question)) is None
+    assert past_end("普惠小微贷款支持工具，2023年底以后还有吗？", [runs], _idf(question)) is not None
 
 
 _ANYANG_HIGH_TECH = _hit("其他企业首次认定为高新技术企业的，奖励15万元。", "安阳市科技创新政策实施细则", region="安阳市")
+_HENAN_FULL_LOAD = Hit(Clause(text="对2022年第一季度满负荷生产的规上工业企业，给予20万元的财政奖励。", title="河南省满负荷生产奖励通知",
+                              source="t.txt", level="省", region="河南省"), score=1.0, coverage=0.6)
 _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足六个方面指标。", "优质中小企业梯度培育管理暂行办法")
 
 
@@ -303,6 +315,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         # every prefecture-level city of the provinces covered is known, not only the large ones
         ("周口市对新认定的高新技术企业奖励多少？", [_ANYANG_HIGH_TECH], "周口"),
         ("我们在株洲，株洲市对专精特新小巨人奖多少？", [_NATIONAL_GIANTS], "株洲"),
+        # a province's rule covers its cities, unless the city's own office is asked
+        ("信阳的满负荷奖励多少？", [_HENAN_FULL_LOAD], None),
+        ("信阳市对满负荷生产奖励多少？", [_HENAN_FULL_LOAD], "信阳"),
         # a keyword query led by a city asks that city's rules
         ("济源 单项冠军 奖励标准", [_NATIONAL_GIANTS], "济源"),
         ("安阳 高企 首次认定 奖励", [_ANYANG_HIGH_TECH], None),
@@ -377,3 +392,9 @@ def test_which_month_is_a_date_not_a_figure() -> None:
     question = "数字普惠金融宣传月集中放在几月份？"
     month = _hit("开展多频次银企专场对接会等宣传推广活动，集中在4-5月份开展“数字普惠金融宣传月”活动。")
     assert not lacks_figure(question, [month], 600, _idf(question))
+
+
+def test_a_phone_number_asked_needs_a_number_in_the_clauses() -> None:
+    question = "安阳开通的企业家亲清热线，电话号码是多少？"
+    assert lacks_figure(question, [_hit("开通企业家亲清热线，及时回应企业诉求。")], 600, _idf(question))
+    assert not lacks_figure(question, [_hit("亲清热线：0372—5116789。")], 600, _idf(question))

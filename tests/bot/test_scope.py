@@ -91,3 +91,22 @@ def test_a_question_naming_an_indexed_policy_is_a_policy_question() -> None:
 def test_a_target_a_government_sets_is_a_policy_question() -> None:
     assert is_policy_question("2022年河南要求省内煤炭日产量稳定在多少以上？")
     assert not is_policy_question("今天天气怎么样")
+
+
+def test_a_word_that_holds_a_city_name_is_no_place() -> None:
+    from bot.scope import places_in
+
+    assert places_in("担保定价机制有什么要求？") == []
+    assert places_in("推动长治久安的营商环境") == []
+    assert places_in("周口市对高企奖励多少") == ["周口"]
+
+
+def test_a_bare_request_word_is_no_policy_word() -> None:
+    assert not is_policy_question("我老婆要求我戒烟怎么办？")
+    assert not is_policy_question("今天的任务是什么？")
+    assert is_policy_question("省工信厅的咨询电话是多少？")
+
+
+def test_whether_a_rule_was_settled_is_no_case_status() -> None:
+    assert not asks_case_status("今年申报时间确定下来了吗？")
+    assert not asks_case_status("今年的奖补标准确定下来没有？")
