@@ -318,8 +318,8 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         # a province's rule covers its cities, unless the city's own office is asked
         ("信阳的满负荷奖励多少？", [_HENAN_FULL_LOAD], None),
         ("信阳市对满负荷生产奖励多少？", [_HENAN_FULL_LOAD], "信阳"),
-        # a keyword query led by a city asks that city's rules
-        ("济源 单项冠军 奖励标准", [_NATIONAL_GIANTS], "济源"),
+        # a keyword query led by a city may rest on a provincial or national rule
+        ("南阳 满负荷生产 奖励", [_HENAN_FULL_LOAD], None),
         ("安阳 高企 首次认定 奖励", [_ANYANG_HIGH_TECH], None),
     ],
 )
@@ -398,3 +398,28 @@ def test_a_phone_number_asked_needs_a_number_in_the_clauses() -> None:
     question = "安阳开通的企业家亲清热线，电话号码是多少？"
     assert lacks_figure(question, [_hit("开通企业家亲清热线，及时回应企业诉求。")], 600, _idf(question))
     assert not lacks_figure(question, [_hit("亲清热线：0372—5116789。")], 600, _idf(question))
+
+
+def test_a_rate_named_without_asking_its_figure_is_no_rate_asked() -> None:
+    assert kinds_asked("出口信用保险短期险的保险费率会降吗？") == []
+    assert kinds_asked("失业保险费率降到什么时候？") == []
+    assert kinds_asked("出口信用保险费率是多少？") == ["rate"]
+
+
+def test_a_measure_in_ten_thousands_is_a_measure() -> None:
+    question = "大豆玉米带状复合种植河南任务多少亩？"
+    assert not lacks_figure(question, [_hit("落实100万亩大豆玉米带状复合种植任务。")], 600, _idf(question))
+
+
+def test_a_later_month_of_the_measure_keeps_a_question_answered() -> None:
+    # the province's reimbursement ends in June; Anyang's own coupons run to October
+    question = "2022年7月以后安阳还发消费券吗？"
+    province = _hit("对各地实际核销的消费券给予奖补，政策执行期限至2022年6月30日。")
+    city = _hit("安阳发放消费券，活动至10月31日结束。")
+    assert past_end(question, [province], _idf(question)) is not None
+    assert past_end(question, [province, city], _idf(question)) is None
+
+
+def test_every_quarter_covers_the_quarter_asked() -> None:
+    rule = _hit("省级分支机构每季度后第一个月10日前组织签订利率互换协议。")
+    assert missing_quarter("2022年第四季度的互换协议几号前签？", [rule]) is None

@@ -60,6 +60,7 @@ def test_a_domain_word_is_one_token_in_a_question_as_in_a_clause() -> None:
         ("我们县里的项目能直接用吗？", {"适用于", "参照"}, set()),
         ("这个“首次”是从什么时候开始算的？", {"起算"}, set()),
         ("这些奖补能不能跟别的财政政策叠加着拿？", {"重复", "享受"}, set()),
+        ("投标押金可以用保函代替吗？", {"保证金"}, set()),
         # and not where the same characters mean something else
         ("员工出差的住宿费能报销多少？", set(), {"申报"}),
         ("办不动产登记去哪个窗口？", {"责任单位"}, {"经办机构"}),
