@@ -21,7 +21,7 @@ from retrieval.types import Clause, Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 # not 几月(份): which month, a date
-_ASKS_FIGURE = re.compile(r"多少|几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
+_ASKS_FIGURE = re.compile(r"多少|(?<![这那了近前头])几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
 _STATES_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|个工作日|年|天|日|倍|家|个|人|次|万|亿)"
     r"|[一二三四五六七八九十两百千万]+\s*(?:万元|亿元|元|个月|年|天|倍|家|个|人)|全额|减半|免收|免征|全部|不超过|不低于"
@@ -243,11 +243,18 @@ def kinds_asked(question: str) -> list[str]:
     """
     asking = _asked_text(question)
     kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(asking)]
-    # "费率会降吗", "利率降到什么时候" name a rate without asking its figure
-    return [k for k in kinds if k != "rate" or _ASKS_RATE_FIGURE.search(asking)]
+    # "费率会降吗", "利率降到什么时候" name a rate without asking its figure; "期限延长到哪天" asks a
+    # date, not a span
+    return [
+        k for k in kinds
+        if (k != "rate" or _ASKS_RATE_FIGURE.search(asking))
+        and (k != "duration" or not _ASKS_DAY.search(asking) or _ASKS_SPAN.search(asking))
+    ]
 
 
 _ASKS_RATE_FIGURE = re.compile(r"多少|几|多大|多高|多低|百分之|怎么算|标准")
+_ASKS_DAY = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几号|几月几日")
+_ASKS_SPAN = re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个?月|多少年")
 
 
 def _asked_text(question: str) -> str:

@@ -423,3 +423,14 @@ def test_a_later_month_of_the_measure_keeps_a_question_answered() -> None:
 def test_every_quarter_covers_the_quarter_asked() -> None:
     rule = _hit("省级分支机构每季度后第一个月10日前组织签订利率互换协议。")
     assert missing_quarter("2022年第四季度的互换协议几号前签？", [rule]) is None
+
+
+def test_a_deadline_asked_by_its_day_is_a_date_not_a_span() -> None:
+    assert kinds_asked("这个政策的执行期限延长到哪天？") == []
+    assert kinds_asked("执行期限是多久？") == ["duration"]
+
+
+def test_these_few_years_tell_they_do_not_ask() -> None:
+    question = "永城铝加工产业园这几年培育的企业里，省工信厅已经认定了哪些专精特新中小企业？"
+    named = _hit("省工业和信息化厅已累计认定科源电子、中录科技等专精特新中小企业。")
+    assert not lacks_figure(question, [named], 600, _idf(question))
