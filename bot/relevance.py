@@ -198,9 +198,13 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
         return None
     start = min(after)
     coverage = Coverage.of(query_groups(question), idf)
+    cities = [p for p in places_in(" ".join(asked)) if PLACES[p] != p]  # not the caller's own ("我们是许昌的厂")
     ends: list[tuple[tuple[int, int], Hit, str]] = []
     for hit in hits[:3]:
-        for sentence in SENTENCE.findall(hit.clause.text):
+        clause = hit.clause
+        if cities and not any(c in f"{clause.region}{clause.title}{lead_body(clause.issuer)}" for c in cities):
+            continue  # "2022年7月以后安阳还发消费券吗": the province's reimbursement ends in June, not Anyang's coupons
+        for sentence in SENTENCE.findall(clause.text):
             if coverage.share(text_words(sentence)) < MIN_ABOUT_MEASURE:
                 continue  # another measure of the same notice ("六税两费…期限至2024年12月31日")
             if any(int(y) > start[0] for y in _YEAR.findall(sentence)) or any(

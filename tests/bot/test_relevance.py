@@ -414,10 +414,13 @@ def test_a_measure_in_ten_thousands_is_a_measure() -> None:
 def test_a_later_month_of_the_measure_keeps_a_question_answered() -> None:
     # the province's reimbursement ends in June; Anyang's own coupons run to October
     question = "2022年7月以后安阳还发消费券吗？"
-    province = _hit("对各地实际核销的消费券给予奖补，政策执行期限至2022年6月30日。")
+    province = _hit("对各地实际核销的消费券给予奖补，政策执行期限至2022年6月30日。", "河南省惠企纾困通知")
     city = _hit("安阳发放消费券，活动至10月31日结束。")
-    assert past_end(question, [province], _idf(question)) is not None
     assert past_end(question, [province, city], _idf(question)) is None
+    # the city asked about has no end in the province's clause; the caller's own city only tells
+    assert past_end(question, [province], _idf(question)) is None
+    told = "我们是安阳的商贸公司。2022年7月以后还发消费券吗？"
+    assert past_end(told, [province], _idf(told)) is not None
 
 
 def test_every_quarter_covers_the_quarter_asked() -> None:
