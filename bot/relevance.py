@@ -145,10 +145,17 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     if not years or not hits:
         return None
     seen = "".join(f"{h.clause.title}{h.clause.date}{h.clause.text}" for h in hits)
+    spans = [(int(a), int(b)) for a, b in _YEAR_SPAN.findall(seen)]
+    spans += [(int(a), int(a) + _CN_YEARS.get(n, int(n) if n.isdigit() else 0) - 1) for a, n in _YEARS_FROM.findall(seen)]
     for year in sorted(years):
-        if year not in seen:
-            return year
+        if year not in seen and not any(a <= int(year) <= b for a, b in spans):
+            return year  # not named, nor inside a stated span ("2020-2022年期间", "自2022年起5年内")
     return None
+
+
+_YEAR_SPAN = re.compile(r"(20\d{2})\s*年?\s*[-—－–~～至到]\s*(20\d{2})\s*年")
+_YEARS_FROM = re.compile(r"自?(20\d{2})\s*年起\s*([\d一二三四五六七八九十两]+)\s*年")
+_CN_YEARS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 _QUARTER = re.compile(r"(20\d{2})\s*年\s*第?\s*([一二三四1-4])\s*季度")

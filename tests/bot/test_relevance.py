@@ -437,3 +437,12 @@ def test_these_few_years_tell_they_do_not_ask() -> None:
     question = "永城铝加工产业园这几年培育的企业里，省工信厅已经认定了哪些专精特新中小企业？"
     named = _hit("省工业和信息化厅已累计认定科源电子、中录科技等专精特新中小企业。")
     assert not lacks_figure(question, [named], 600, _idf(question))
+
+
+def test_a_year_inside_a_stated_span_is_covered() -> None:
+    listing = _hit("自2022年起5年内，全省每年新增上市公司20家以上。")
+    assert missing_year("2026年河南还要每年新增20家上市公司吗？", [listing]) is None
+    assert missing_year("2027年河南还要每年新增20家上市公司吗？", [listing]) == "2027"
+    fund = _hit("省财政厅于2020-2022年期间每年给予1亿元支持郴州建设国家可持续发展议程创新示范区。")
+    assert missing_year("2021年郴州建设示范区省里每年给多少？", [fund]) is None
+    assert missing_year("2023年郴州建设示范区省里每年给多少？", [fund]) == "2023"
