@@ -472,7 +472,9 @@ def _figure_coverage(question: str, hits: list[Hit], kinds: list[str], idf: dict
     for hit in hits:
         clause = hit.clause
         for sentence in SENTENCE.findall(clause.text):
-            if not any(_FIGURE_KINDS[k][1].search(sentence) and (k != "rate" or _names_rate(sentence, named)) for k in kinds):
+            # a table row names its rate in the header: "平顶山市 7451 … 50%" under "2022年费率下调比例"
+            named_in = clause.text if "\t" in sentence else sentence
+            if not any(_FIGURE_KINDS[k][1].search(sentence) and (k != "rate" or _names_rate(named_in, named)) for k in kinds):
                 continue  # "贷款利率最低多少" is not answered by a 担保费率 or a 首付比例
             if coverage.total <= 0:
                 return 1.0  # nothing but figure words and places asked: any figure of the kind answers

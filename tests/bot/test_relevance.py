@@ -446,3 +446,10 @@ def test_a_year_inside_a_stated_span_is_covered() -> None:
     fund = _hit("省财政厅于2020-2022年期间每年给予1亿元支持郴州建设国家可持续发展议程创新示范区。")
     assert missing_year("2021年郴州建设示范区省里每年给多少？", [fund]) is None
     assert missing_year("2023年郴州建设示范区省里每年给多少？", [fund]) == "2023"
+
+
+def test_a_table_row_names_its_rate_in_the_header() -> None:
+    question = "平顶山工伤保险费率下调比例是多少？"
+    table = _hit("项目\t2021年底基金累计结余\t可支付月数\t2022年费率下调比例\n平顶山市\t25614\t32\t50%",
+                 "关于做好2022年度阶段性降低工伤保险费率工作的通知")
+    assert not lacks_figure(question, [table], 600, _idf(question))
