@@ -19,16 +19,18 @@ from retrieval.types import Hit
 from retrieval.vocabulary import ASKING_WORDS, ASKS_SCOPE
 
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
+# 几 after 这/那/了/近/前/头 tells ("这几个月", "开了几家", "近几年"), it does not ask
+TELLS_BEFORE = r"(?<![这那了近前头])"
 _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # what the question asks -> what a sentence that answers it contains
     "amount": (
-        re.compile(r"多少|(?<![这那了近前头])几[个年天家项倍成次]|比例|最高|最多|上限|封顶|额度|金额|标准是|费率|税率"
+        re.compile(rf"多少|{TELLS_BEFORE}几[个年天家项倍成次]|比例|最高|最多|上限|封顶|额度|金额|标准是|费率|税率"
                    r"|怎么.{0,2}(?:补|奖|减|算)"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|年|倍|家|个|人|米|公里|亩|吨|度)|[\d一二三四五六七八九十两]+\s*次|不超过|最高|全额|减半|免收"
                    r"|按.{0,10}给予"),
     ),
     "duration": (
-        re.compile(r"多久|多长时间|(?<![这那了近前头])几(?:天|个月|年)|期限|时限|延长"),
+        re.compile(rf"多久|多长时间|{TELLS_BEFORE}几(?:天|个月|年)|期限|时限|延长"),
         # not a year or a date ("2010年公布的", "5月1日"), nor the day a rule takes effect ("自发布之日起施行")
         re.compile(r"(?:(?<![\d年月])\d{1,3}|[一二三四五六七八九十两]+|(?<![上下])半)\s*(?:个)?(?:工作日|日|天|个月|年)(?:内|以内)?"
                    r"|以内|延长"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extractive import intents, pick_sentences, question_parts
+from bot.extractive import TELLS_BEFORE, intents, pick_sentences, question_parts
 from bot.scope import PLACES, names_place, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import clause_words, query_groups, text_words, tokenize
@@ -21,7 +21,7 @@ from retrieval.types import Clause, Hit
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 # not 几月(份): which month, a date
-_ASKS_FIGURE = re.compile(r"多少|(?<![这那了近前头])几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
+_ASKS_FIGURE = re.compile(rf"多少|{TELLS_BEFORE}几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
 _STATES_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|个工作日|年|天|日|倍|家|个|人|次|万|亿)"
     r"|[一二三四五六七八九十两百千万]+\s*(?:万元|亿元|元|个月|年|天|倍|家|个|人)|全额|减半|免收|免征|全部|不超过|不低于"
@@ -51,7 +51,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            r"(?<![这那了近前头])几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
+            rf"{TELLS_BEFORE}几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
             r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),
@@ -61,7 +61,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "duration": (
         re.compile(
-            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|(?<![这那了近前头])几(?:天|个月|年)|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
+            rf"(?:多久|多长时间)(?![^，。？?]{{0,4}}一次(?!性))|{TELLS_BEFORE}几(?:天|个月|年)|多少{_SPAN}|几个?(?:工作日|小时)|期限|时限"
         ),
         re.compile(rf"(?<![\d年月])\d{{1,3}}\s*{_SPAN}|[{_CN}]+\s*{_SPAN}|(?<![上下])半\s*{_SPAN}|之日起|以内"),
     ),
@@ -140,7 +140,7 @@ def missing_year(question: str, hits: list[Hit]) -> str | None:
     "2024年满负荷生产奖励还有吗" and "…2022年按100%暂退了。2023年市里还按100%暂退吗？" ask about 2024
     and 2023; "…，2021年营收过了100亿，能奖多少" only tells a fact.
     """
-    asked = (p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p))
+    asked = _asking_pieces(question)
     years = set(_YEAR.findall(question[:8])) | {y for p in asked for y in _YEAR.findall(p)}
     if not years or not hits:
         return None
@@ -166,7 +166,7 @@ _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 
 def missing_quarter(question: str, hits: list[Hit]) -> str | None:
     """A quarter an asking piece names ("2021年四季度满负荷的奖多少钱？") that none of the clauses
     mentions, as "2021年第四季度"; the clauses may speak of the year's other quarters only."""
-    asked = (p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p))
+    asked = _asking_pieces(question)
     quarters = {(y, _QUARTER_NUMBER[q]) for p in asked for y, q in _QUARTER.findall(p)}
     if not quarters or not hits:
         return None
@@ -199,7 +199,7 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
 
     Whether a measure goes on after its end is for a later notice to say: none of the clauses does.
     """
-    asked = [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p)]
+    asked = _asking_pieces(question)
     after = [(int(y), int(m or 12)) for p in asked for y, m in _ASKED_AFTER.findall(p)]
     if not after or not hits:
         return None
@@ -268,6 +268,12 @@ _ASKS_DAY = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几号|�
 _ASKS_SPAN = re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个?月|多少年")
 
 
+def _asking_pieces(question: str) -> list[str]:
+    """The pieces that ask and do not tell about the caller: a year or month named there is asked about
+    ("2023年市里还按100%暂退吗？"), not one that tells ("我们厂是2019年成立的")."""
+    return [p for p in _ASKED_PIECE.findall(question) if _ASKING.search(p) and not _TELLS.search(p)]
+
+
 def _asked_text(question: str) -> str:
     """The question without the caller's story ("听说有个试点额度，我们能不能参加？" asks no 额度), and
     without a piece asking what a rule says ("费率是怎么说的"), unless 多少/几 asks for a figure anyway."""
@@ -319,7 +325,7 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
 
 
 MIN_ASKED_SHARE = 0.4  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
-_ASKING = re.compile(r"[？?吗呢]|多少|什么|怎么|哪|(?<![这那了前近头])几|能否|是否|如何|可以|能不能")
+_ASKING = re.compile(rf"[？?吗呢]|多少|什么|怎么|哪|{TELLS_BEFORE}几|能否|是否|如何|可以|能不能")
 
 
 def asked_coverage(
