@@ -16,25 +16,14 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
+from bot.dates import missing_quarter, missing_year, past_end
 from bot.extractive import intents
 from bot.feedback import FeedbackStore
+from bot.figures import asks_for_money, deferred_figure, figure_first, lacks_figure, unindexed_subject
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
-from bot.relevance import (
-    asked_coverage,
-    asks_for_money,
-    city_not_covered,
-    deferred_figure,
-    figure_first,
-    lacks_figure,
-    missing_quarter,
-    missing_year,
-    parts_coverage,
-    past_end,
-    regional,
-    unindexed_subject,
-)
+from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
 from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
 from bot.types import Answer, Citation

@@ -1,22 +1,12 @@
-"""The checks that turn a retrieved-but-beside-the-point clause into an honest refusal."""
+"""The checks that turn a retrieved-but-beside-the-point clause into an honest refusal (bot.relevance, bot.dates, bot.figures)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.relevance import (
-    asked_coverage,
-    city_not_covered,
-    deferred_figure,
-    figure_first,
-    kinds_asked,
-    lacks_figure,
-    missing_quarter,
-    missing_year,
-    parts_coverage,
-    past_end,
-    unindexed_subject,
-)
+from bot.dates import missing_quarter, missing_year, past_end
+from bot.figures import deferred_figure, figure_first, kinds_asked, lacks_figure, unindexed_subject
+from bot.relevance import asked_coverage, city_not_covered, parts_coverage
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
