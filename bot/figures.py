@@ -110,16 +110,27 @@ def kinds_asked(question: str) -> list[str]:
     """
     asking = asked_text(question)
     kinds = [name for name, (asks, _) in _FIGURE_KINDS.items() if asks.search(asking)]
-    # "费率会降吗", "利率降到什么时候" name a rate without asking its figure; "期限延长到哪天" asks a
-    # date, not a span
+    # "费率会降吗", "利率降到什么时候" name a rate without asking its figure, "额度能提高吗" a sum;
+    # "期限延长到哪天" asks a date, not a span
     return [
         k for k in kinds
         if (k != "rate" or _ASKS_RATE_FIGURE.search(asking))
+        and (k != "money" or not names_figure_only(asking))
         and (k != "duration" or not _ASKS_DAY.search(asking) or _ASKS_SPAN.search(asking))
     ]
 
 
 _ASKS_RATE_FIGURE = re.compile(r"多少|几|多大|多高|多低|百分之|怎么算|标准")
+_FIGURE_NAMES = re.compile(r"比例|税率|费率|利率|金额|额度")
+_WHETHER = re.compile(r"吗|能否|是否|有没有|会不会|能不能|可不可以|可否")
+
+
+def names_figure_only(asking: str) -> bool:
+    """Whether a question names a figure only to ask whether something happens to it: "公积金租房
+    提取额度能提高吗？", "出口信用保险费率有降低吗？" ask whether, not how much ("补贴比例？" asks it)."""
+    if not _WHETHER.search(asking) or _ASKS_RATE_FIGURE.search(asking):
+        return False
+    return not _ASKS_FIGURE.search(_FIGURE_NAMES.sub("", asking))
 _ASKS_DAY = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几号|几月几日")
 _ASKS_SPAN = re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个?月|多少年")
 
@@ -146,7 +157,8 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     kinds = kinds_asked(question)
     if kinds:
         return _figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
-    if not _ASKS_FIGURE.search(asked_text(question)) or "amount" not in wanted:
+    asking = asked_text(question)
+    if not _ASKS_FIGURE.search(asking) or names_figure_only(asking) or "amount" not in wanted:
         return False
     extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)

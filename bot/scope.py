@@ -78,6 +78,8 @@ _POLICY_WORD = re.compile(
     r"|电商|外资|招商|投资|用电|电价|土地|厂房|毕业生|退役|农民工|个体户|资质|留抵|汇率|关税|出口退"
     # the targets a government sets: "2022年河南要求煤炭日产量稳定在多少以上"
     r"|目标任务|产量|产能|煤炭"
+    # what the plans build and the rules govern: "安阳要修哪几条高速", "软科学研究报告查重率要低于多少"
+    r"|高速|公路|铁路|电站|水利|能源|车险|查重|协议"
     # a government office: "省工信厅的咨询电话是多少"
     r"|[省市县区][^，。？?]{0,6}[厅局委]"
 )
@@ -145,9 +147,13 @@ def out_of_region(question: str, covered: set[str]) -> list[str]:
 _TIME_LIMIT = re.compile(r"(多久|多长时间|几天|几个?工作日|几个月)[^，。？?]{0,4}(能|可以|才能|会)?[批办审]下来")
 
 
+# "资金一般什么时候到账", "按什么进度拨付", "进度能加快吗？有什么规定", "结果出来以后在哪公示": the rule
+_ASKS_RULE = re.compile(r"一般|通常|按(?:什么|啥|哪种)|规定|多快|公示")
+
+
 def asks_case_status(question: str) -> bool:
     """'我们的申请审批到哪一步了' is a matter for the handling office, not for policy clauses."""
     found = _CASE_STATUS.search(question)
-    if found is None:
+    if found is None or _ASKS_RULE.search(question):
         return False
     return not (_TIME_LIMIT.search(question) and "批下来" in found.group(0))

@@ -443,3 +443,21 @@ def test_a_table_row_names_its_rate_in_the_header() -> None:
     table = _hit("项目\t2021年底基金累计结余\t可支付月数\t2022年费率下调比例\n平顶山市\t25614\t32\t50%",
                  "关于做好2022年度阶段性降低工伤保险费率工作的通知")
     assert not lacks_figure(question, [table], 600, _idf(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("出口信用保险费率有降低吗？", "针对性降低短期险费率，优化理赔条件。"),
+        ("公积金租房提取额度能提高吗？", "各地区可根据本地实际情况，提高住房公积金租房提取额度。"),
+    ],
+)
+def test_a_figure_named_to_ask_whether_it_changes_asks_no_figure(question: str, clause: str) -> None:
+    assert kinds_asked(question) == []
+    assert not lacks_figure(question, [_hit(clause)], 600, _idf(question))
+    assert deferred_figure(question, [_hit(clause)], _idf(question)) is None
+
+
+def test_a_figure_named_without_a_whether_is_still_asked() -> None:
+    assert kinds_asked("创业担保贷款额度？") == ["money"]
+    assert kinds_asked("公积金贷款额度能提高多少？") == ["money"]

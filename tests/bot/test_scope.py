@@ -68,6 +68,11 @@ def test_whether_a_case_got_its_money_is_a_case_status(question: str) -> None:
         "进没进规上企业有什么区别？",
         "专精特新评上了没有奖励吗？",
         "跟大学联合申报的国家重大项目刚批下来立项了，省里还会额外奖励吗？",  # what happened, then the ask
+        # the rule on when and how money is paid or results are published
+        "科技项目支持资金一般什么时候到账？",
+        "揭榜挂帅项目资金按什么进度拨付？",
+        "创业担保贷款申请进度能加快吗？有什么规定",
+        "科技项目申报结果出来以后在哪公示？",
     ],
 )
 def test_asking_what_a_rule_grants_is_not_a_case_status(question: str) -> None:
@@ -90,6 +95,8 @@ def test_a_question_naming_an_indexed_policy_is_a_policy_question() -> None:
 
 def test_a_target_a_government_sets_is_a_policy_question() -> None:
     assert is_policy_question("2022年河南要求省内煤炭日产量稳定在多少以上？")
+    assert is_policy_question("安阳要修哪几条高速？")
+    assert is_policy_question("软科学研究报告查重率要低于多少？")
     assert not is_policy_question("今天天气怎么样")
 
 
