@@ -14,14 +14,14 @@ from bot.extractive import TELLS_BEFORE
 def asking_pieces(question: str) -> list[str]:
     """The pieces that ask and do not tell about the caller: a year or month named there is asked about
     ("2023年市里还按100%暂退吗？"), not one that tells ("我们厂是2019年成立的")."""
-    return [p for p in _ASKED_PIECE.findall(question) if ASKING.search(p) and not _TELLS.search(p)]
+    return [p for p in _pieces(question) if ASKING.search(p) and not _TELLS.search(p)]
 
 
 def asked_text(question: str) -> str:
     """The question without the caller's story ("听说有个试点额度，我们能不能参加？" asks no 额度), and
     without a piece asking what a rule says ("费率是怎么说的"), unless 多少/几 asks for a figure anyway."""
     pieces = [
-        p for p in _ASKED_PIECE.findall(question)
+        p for p in _pieces(question)
         if not p.endswith(_INTRODUCES) and (ASKING.search(p) or not _STORY.search(p))
     ]
     if not _HOW_MUCH.search(question):
@@ -29,7 +29,18 @@ def asked_text(question: str) -> str:
     return "".join(pieces)
 
 
+def _pieces(question: str) -> list[str]:
+    """The question's pieces, a 有几个 that tells of several (a piece before the last, not asked) read
+    as 有个: "我们手里有几个实用新型专利，去年才授权的，能算Ⅰ类知识产权吗？" asks no count."""
+    pieces = _ASKED_PIECE.findall(question)
+    return [
+        _SEVERAL.sub("有", p) if i < len(pieces) - 1 and not p.endswith(("？", "?")) else p
+        for i, p in enumerate(pieces)
+    ]
+
+
 _ASKED_PIECE = re.compile(r"[^，,。；;！!？?：:]+[？?：:]?")
+_SEVERAL = re.compile(r"有几(?=[个项家件条位名种笔])")
 _INTRODUCES = ("：", ":")  # "有几个实用新型专利：一个刚授权一年半" introduces what it tells, it asks no count
 _CALLER = r"听说|据说|我|咱|俺|厂|公司|单位"  # words of a caller telling about themselves
 _STORY = re.compile(rf"{_CALLER}|\d")  # what the caller tells, not what they ask
@@ -37,4 +48,4 @@ _HOW_MUCH = re.compile(r"多少|几|百分之")
 # a piece naming the caller or a founding tells its year ("我们厂是2019年成立的，能申请吗")
 _TELLS = re.compile(rf"{_CALLER}|注册|成立|认定")
 _WHAT_SAID = re.compile(r"怎么说")  # "对短期险的规模和费率分别是怎么说的"
-ASKING = re.compile(rf"[？?吗呢]|多少|什么|怎么|哪|{TELLS_BEFORE}几|能否|是否|如何|可以|能不能")
+ASKING = re.compile(rf"[？?吗呢]|多少|什么|怎么|哪|{TELLS_BEFORE}几|能否|是否|如何|可以|能不能|有没有|是不是")

@@ -30,6 +30,8 @@ _SPAN = r"(?:个)?(?:工作日|小时|月(?!\s*\d)|天|年|日)"  # 个月, 天,
 # what a count counts in: "10片" answers "划定了几个片区", "5批" "几批"
 _PIECES = r"(?:家|个|人|项|名|户|片|批|座|所|台|辆|笔|宗|件|处|栋|场|轮)"
 _MEASURE = r"(?:平方米|平方公里|立方米|米|公里|千米|亩|吨|千瓦时|千瓦|度)"  # lengths, areas, weights, energy
+# a share granted ("按50%给予补贴"), not a statistic ("同比增长120%")
+_SHARE = r"(?<![\d.])(?<!增长)(?<!下降)(?<!增速)(?<!增幅)\d+(?:\.\d+)?\s*[%％]|百分之"
 # the kind of figure a question asks for -> what a sentence stating one contains
 _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "rate": (
@@ -42,7 +44,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|多少(?:补贴|奖励|资金)|(?:哪|几)[几]?笔(?:钱|资金|奖励|补助|补贴)?"
         ),
         re.compile(
-            rf"\d+(?:\.\d+)?\s*[余多]?\s*(?:万元|亿元|元|万(?![人户家个台度平亩吨次]))|[{_CN}]+\s*(?:万元|元)|[%％]|全额|减半|免(?:收|征|缴|费)"
+            rf"\d+(?:\.\d+)?\s*[余多]?\s*(?:万元|亿元|元|万(?![人户家个台度平亩吨次]))|[{_CN}]+\s*(?:万元|元)|{_SHARE}|全额|减半|免(?:收|征|缴|费)"
             rf"|{_RATIO}"
         ),
     ),

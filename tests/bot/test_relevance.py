@@ -461,3 +461,23 @@ def test_a_figure_named_to_ask_whether_it_changes_asks_no_figure(question: str, 
 def test_a_figure_named_without_a_whether_is_still_asked() -> None:
     assert kinds_asked("创业担保贷款额度？") == ["money"]
     assert kinds_asked("公积金贷款额度能提高多少？") == ["money"]
+
+
+def test_a_growth_rate_is_no_sum_granted() -> None:
+    question = "金华新设一个博士后科研工作站，建站补助能拿多少钱？"
+    clause = _hit("提档升级博士后科研工作站建站补助,2022年新增博士后工作站22家,新招收培养博士后88人,同比增长120%。")
+    assert lacks_figure(question, [clause], 600, _idf(question))
+    granted = _hit("对新设立的博士后科研工作站，按建站补助标准的50%给予补助。")
+    assert not lacks_figure(question, [granted], 600, _idf(question))
+
+
+def test_several_that_the_caller_has_is_no_count_asked() -> None:
+    assert kinds_asked("申报专精特新，我们手里有几个实用新型专利，去年才授权的，能算Ⅰ类知识产权吗？") == []
+    assert kinds_asked("有几项合规证明县里部门一直开不出来，上市绿色通道要怎么走？") == []
+    assert kinds_asked("我们有几个名额？") == ["count"]
+
+
+def test_a_quarter_asked_with_you_mei_you_is_asked() -> None:
+    question = "您好 想问下2022年三季度满负荷生产的规上工业企业 省里还有没有10w的奖励啊 谢谢"
+    clause = _hit("对2022年第一季度保持连续满负荷生产的规模以上工业企业，给予20万元的财政奖励。")
+    assert missing_quarter(question, [clause]) == "2022年第三季度"
