@@ -159,6 +159,7 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
     ("question", "kinds"),
     [
         ("社保补贴能补多少个月？", ["duration"]),  # a span of months, not a sum of money
+        ("这个保费政府能补贴多少比例？", ["rate"]),  # a share, not a sum of money
         ("退税多少天内办结？", ["duration"]),
         ("几个工作日能办完？", ["duration"]),
         ("每年给多少名额？", ["count"]),
