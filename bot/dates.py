@@ -66,6 +66,8 @@ def missing_quarter(question: str, hits: list[Hit]) -> str | None:
 # "2023年5月以后还接着降吗": a month (or a year) the question asks about after, in an asking piece
 # (a bare "2022年以后" may mean "from 2022 on": not read)
 _ASKED_AFTER = re.compile(r"(20\d{2})\s*年\s*(?:(\d{1,2})\s*月(?:份|底|末)?|底|末)\s*(?:以后|之后|往后)")
+# "2023年还继续给1个亿吗": a year the question asks whether a measure goes on into
+_ASKED_STILL = re.compile(r"(20\d{2})\s*年[^，,。；？?]{0,12}?(?:还|仍|继续)")
 # "自2022年5月1日起至2023年4月30日", "从2022年起到2023年6月末": the last month a measure runs
 _RUNS_UNTIL = re.compile(r"(?:至|到)\s*(20\d{2})\s*年\s*(?:(\d{1,2})\s*月)?(?:\s*\d{1,2}\s*日|底|末)?")
 
@@ -84,6 +86,7 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
     """
     asked = asking_pieces(question)
     after = [(int(y), int(m or 12)) for p in asked for y, m in _ASKED_AFTER.findall(p)]
+    after = after or [(int(y), 1) for p in asked for y in _ASKED_STILL.findall(p)]  # a month asked is the closer
     if not after or not hits:
         return None
     start = min(after)
@@ -92,9 +95,10 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
     ends: list[tuple[tuple[int, int], Hit, str]] = []
     for hit in hits[:3]:
         clause = hit.clause
-        if cities and not any(c in f"{clause.region}{clause.title}{lead_body(clause.issuer)}" for c in cities):
-            continue  # "2022年7月以后安阳还发消费券吗": the province's reimbursement ends in June, not Anyang's coupons
+        own = not cities or any(c in f"{clause.region}{clause.title}{lead_body(clause.issuer)}" for c in cities)
         for sentence in SENTENCE.findall(clause.text):
+            if not own and not any(c in sentence for c in cities):
+                continue  # "2022年7月以后安阳还发消费券吗": the province's reimbursement ends in June, not Anyang's coupons
             if coverage.share(text_words(sentence)) < MIN_ABOUT_MEASURE:
                 continue  # another measure of the same notice ("六税两费…期限至2024年12月31日")
             if any(int(y) > start[0] for y in _YEAR.findall(sentence)) or any(
@@ -102,6 +106,7 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
             ):
                 return None  # the measure at a later time ("至10月底"): what it says is for the answer to show
             ends += [((int(y), int(m or 12)), hit, sentence.strip()) for y, m in _RUNS_UNTIL.findall(sentence)]
+            ends += [((int(b), 12), hit, sentence.strip()) for _, b in _YEAR_SPAN.findall(sentence)]  # "2020-2022年期间"
     if not ends:
         return None
     last, hit, sentence = max(ends, key=lambda e: e[0])

@@ -482,3 +482,12 @@ def test_a_quarter_asked_with_you_mei_you_is_asked() -> None:
     question = "您好 想问下2022年三季度满负荷生产的规上工业企业 省里还有没有10w的奖励啊 谢谢"
     clause = _hit("对2022年第一季度保持连续满负荷生产的规模以上工业企业，给予20万元的财政奖励。")
     assert missing_quarter(question, [clause]) == "2022年第三季度"
+
+
+def test_a_year_asked_after_a_stated_span_is_past_its_end() -> None:
+    question = "湖南省创新型省份建设专项资金 2023年还继续给郴州可持续发展议程创新示范区1个亿吗"
+    sentence = "省财政厅于2020-2022年期间每年通过省创新型省份建设专项资金给予1亿元支持郴州建设国家可持续发展议程创新示范区。"
+    reply = _hit(sentence, "湖南省工业和信息化厅对省十四届人大一次会议0831号建议的答复", region="湖南省")
+    assert past_end(question, [reply], _idf(question)) == (reply, sentence)
+    within = "2022年还继续给郴州可持续发展议程创新示范区1个亿吗"
+    assert past_end(within, [reply], _idf(within)) is None
