@@ -11,6 +11,17 @@ import re
 from bot.extractive import TELLS_BEFORE
 
 
+def punctuated(question: str) -> str:
+    """A question typed on a phone or spoken, with spaces for its pauses, punctuated where a pause
+    after an asking word ends a question: "…省里通知要求是多少 安阳市自己定的又是多少" asks two
+    things. Other spaces stay: "安阳 高企 奖励" is a search by keywords."""
+    return _PAUSE.sub(lambda m: "？" if _ENDS_ASKING.search(question, 0, m.start()) else m.group(0), question)
+
+
+_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+_ENDS_ASKING = re.compile(r"(?:吗|呢|么|多少|什么|啥|哪些|哪个|几个|怎么办|怎么样|如何|是否|没有|有没有|行不行|可以不)$")
+
+
 def asking_pieces(question: str) -> list[str]:
     """The pieces that ask and do not tell about the caller: a year or month named there is asked about
     ("2023年市里还按100%暂退吗？"), not one that tells ("我们厂是2019年成立的")."""

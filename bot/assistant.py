@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from bot.asking import punctuated
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
 from bot.dates import missing_quarter, missing_year, past_end
 from bot.extractive import intents
@@ -85,7 +86,7 @@ class Assistant:
 
     def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> Answer:
         """Answer ``question`` in ``session_id`` (a new session when None)."""
-        question = validate_question(question)
+        question = punctuated(validate_question(question))
         session_id = session_id or new_session_id()
         history = self.memory.recent(session_id, self.settings.memory_turns)
         standalone = standalone_question(question, history)
