@@ -19,9 +19,11 @@ from retrieval.types import Hit
 # words that name a level of government as the source of a rule; 国家级 and 省级 before a title
 # (国家级专精特新, 省级企业技术中心) name a rank, so these need a word after them that says "level"
 LEVEL_WORDS: dict[str, re.Pattern[str]] = {
-    "国家": re.compile(r"国家层面|国家政策|国务院|中央财政|国家(?=和|与|、|里|出台|对|给|再|又|也|说)"),
+    "国家": re.compile(r"国家层面|国家政策|国务院|中央财政|国家(?=和|与|、|里|出台|对|给|再|又|也|说|那个|那边|的)"),
     "省": re.compile(r"省里|省级(?=的|和|与|、|政策|层面|财政|资金)|省财政|省政府|省上|省一级|全省|省厅"
-                    r"|省(?=和|与|、|对|给|再|又|也|按|分别|说|的?(?:政策|文件))"),
+                    r"|省(?=和|与|、|对|给|再|又|也|按|分别|说|的?(?:政策|文件))"
+                    # "国家那个扩岗补助、河南的吸纳就业补贴各是多少": a province by its name
+                    r"|(?:河南|湖南|浙江)省?(?=的|那个|那边)"),
     # not the 市 of 上市, 城市, 超市, 股市
     "市": re.compile(r"(?<![上城超都股门])(?:市里|市级(?=的|和|与|、|政策|层面|财政|资金)|市财政|市政府|市上|市一级|全市"
                     r"|市(?=和|与|、|对|给|再|又|也|按|分别|说|的?(?:政策|文件)))"),

@@ -28,12 +28,15 @@ def test_a_question_names_levels_side_by_side() -> None:
     assert levels_named("省财政按阶段能给多少补助？真上市了市里再奖多少？") == ["省", "市"]
     assert levels_named("河南省里文件和安阳市的政策分别是多少？") == ["省", "市"]
     assert levels_named("河南省和安阳市分别奖多少？") == ["省", "市"]
+    # a province by its name: "国家那个…、河南的…各是多少"
+    assert levels_named("国家那个一次性扩岗补助、河南的一次性吸纳就业补贴各是多少？") == ["国家", "省"]
 
 
 def test_a_rank_before_a_title_or_a_single_level_is_no_comparison() -> None:
     assert levels_named("我们想申报省级专精特新中小企业，市里有什么奖励？") == []
     assert levels_named("国家级专精特新小巨人，河南省按投资额补多少比例？") == []
     assert levels_named("省里对高企奖励多少？") == []
+    assert levels_named("河南省级企业技术中心，国家级的奖多少？") == []
     assert levels_named("企业上市和挂牌，省里分别奖多少？") == []  # 上市 names no city
     assert levels_named("城市里的企业和省里的企业有啥区别") == []
     assert levels_named("按国家规定缴纳社保的小微企业，市里有什么补贴？") == []  # 国家 as a qualifier
