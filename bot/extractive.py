@@ -16,7 +16,7 @@ from retrieval.chunker import heading_marker
 from retrieval.lexical import query_tokens, text_words
 from retrieval.support import ASKS_SUPPORT, GRANTS, SENTENCE
 from retrieval.types import Hit
-from retrieval.vocabulary import ASKING_WORDS, ASKS_SCOPE
+from retrieval.vocabulary import ASKING_WORDS, ASKS_SCOPE, QUESTION_FORMS
 
 _NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万两]+(?:个|年|月|天|日|倍|项|家|次)")
 # 几 after 这/那/了/近/前/头 tells ("这几个月", "开了几家", "近几年"), it does not ask
@@ -330,15 +330,42 @@ def _sentences(text: str) -> list[str]:
 _ASKING_PIECES = ASKING_WORDS | {"不能", "一点", "一些", "没有", "能否"}
 
 
-def word_weights(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+class Weights(dict[str, float]):
+    """Each word of a question with its IDF, and the sets of words that say one thing between them:
+    the rules' words for one phrase of the caller's ("门槛能不能低一点": 减按, 放宽)."""
+
+    alternatives: tuple[frozenset[str], ...] = ()
+
+
+def word_weights(text: str, idf: dict[str, float] | None) -> Weights:
     """Each word of ``text`` (abbreviations expanded) with its IDF, 1.0 when unknown; not the words
-    that only ask."""
-    return {t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text)) if t not in _ASKING_PIECES}
+    that only ask. A phrase of the caller's that the rules say in their own words ("门槛能不能低一点":
+    减按, 放宽) makes one set of alternatives with them."""
+    weights = Weights({t: (idf or {}).get(t, 1.0) for t in set(query_tokens(text)) if t not in _ASKING_PIECES})
+    groups = []
+    for pattern, words in QUESTION_FORMS:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        # the phrase's own words, not one the question names again ("我和爱人都交公积金，公积金最多能贷多少")
+        elsewhere = text_words(text[: found.start()] + text[found.end() :])
+        group = frozenset(w for w in (*text_words(found.group(0)), *words) if w in weights and w not in elsewhere)
+        if len(group) > 1:
+            groups.append(group)
+    weights.alternatives = tuple(groups)
+    return weights
 
 
 def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
-    """The IDF-weighted share of the weighed words that ``tokens`` holds."""
-    return sum(w for t, w in weights.items() if t in tokens) / (sum(weights.values()) or 1.0)
+    """The IDF-weighted share of the weighed words that ``tokens`` holds. A set of alternatives weighs
+    as its heaviest word and is held by its heaviest word held ("规模标准减按80%执行" says what
+    "门槛能不能低一点" asks)."""
+    groups = getattr(weights, "alternatives", ())
+    alone = [t for t in weights if not any(t in g for g in groups)]
+    total = sum(weights[t] for t in alone) + sum(max(weights[t] for t in g) for g in groups)
+    found = sum(weights[t] for t in alone if t in tokens)
+    found += sum(max((weights[t] for t in g if t in tokens), default=0.0) for g in groups)
+    return found / (total or 1.0)
 
 
 def question_parts(question: str) -> list[str]:

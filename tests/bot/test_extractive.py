@@ -281,3 +281,14 @@ def test_a_contact_line_answers_a_question_for_the_phone_number() -> None:
     assert any("65509920" in s for s in _sentences("省工信厅的咨询电话是多少？", [_hit(text)]))
     # and stays out of an answer that does not ask for it
     assert not any("65509920" in s for s in _sentences("申报材料什么时候报送？", [_hit(text)], budget=30))
+
+
+def test_the_rules_words_for_one_phrase_count_as_one() -> None:
+    from bot.extractive import overlap, word_weights
+    from retrieval.lexical import text_words
+
+    idf = {"规模": 2.0, "门槛": 4.6, "低": 4.5, "放宽": 4.5, "减按": 5.3}
+    weights = word_weights("规模门槛能不能低一点？", idf)
+    # 减按 and 放宽 both stand for "能不能低一点": a sentence saying one of them says it
+    assert overlap(weights, text_words("高新技术企业规模标准减按80%执行。")) >= 0.5
+    assert overlap(weights, text_words("资产总额、固定资产、年销售收入分别为：")) == 0.0
