@@ -74,7 +74,7 @@ _INTENTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "scope": (ASKS_SCOPE, re.compile(r"适用于|适用范围|参照[^，。；]{0,8}执行")),
     # "有问题的话省工信厅的咨询电话是多少？": the contact lines, left out of other answers
     "contact": (
-        re.compile(r"电话|联系方式|联系人|怎么联系|邮箱"),
+        re.compile(r"电话|联系方式|联系人(?!信息|名单|表)|怎么联系|邮箱"),  # not "推广联系人信息表要什么时间前报"
         re.compile(r"\d{3,4}[-—－]\d{7,8}|电话|联系人|邮箱|@"),
     ),
     "document": (

@@ -18,7 +18,7 @@ from retrieval.support import ASKS_SUPPORT, SENTENCE
 from retrieval.types import Hit
 
 # not 几月(份): which month, a date
-_ASKS_FIGURE = re.compile(rf"多少|{TELLS_BEFORE}几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
+_ASKS_FIGURE = re.compile(rf"多少|{TELLS_BEFORE}(?<!哪)几[个年天家项倍]|比例|税率|费率|标准是|额度|上限|封顶|最高|最多|最低")
 _STATES_FIGURE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%|％|个月|个工作日|年|天|日|倍|家|个|人|次|万|亿)"
     r"|[一二三四五六七八九十两百千万]+\s*(?:万元|亿元|元|个月|年|天|倍|家|个|人)|全额|减半|免收|免征|全部|不超过|不低于"
@@ -50,7 +50,7 @@ _FIGURE_KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            rf"{TELLS_BEFORE}几家|多少家|多少人|多少名|多少户|多少项|几项|多少个名额"
+            rf"{TELLS_BEFORE}几家|多少家|多少人|多少名|多少户|多少项|(?<!哪)几项|多少个名额"
             r"|(?<!哪)几个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
             r"|多少个(?!月|工作日|小时|条件|档|方面|阶段|部门|点|百分点|基点)"
         ),

@@ -278,6 +278,7 @@ def test_which_ministries_or_who_is_responsible_asks_a_procedure() -> None:
 def test_a_contact_line_answers_a_question_for_the_phone_number() -> None:
     text = "请各地按时报送申报材料。联系电话：省工业和信息化厅0371—65509920。"
     assert "contact" in intents("有问题的话省工信厅的咨询电话是多少？")
+    assert "contact" not in intents("银行的推广联系人信息表要在什么时间前报、报给谁？")  # a form's name
     assert any("65509920" in s for s in _sentences("省工信厅的咨询电话是多少？", [_hit(text)]))
     # and stays out of an answer that does not ask for it
     assert not any("65509920" in s for s in _sentences("申报材料什么时候报送？", [_hit(text)], budget=30))

@@ -172,6 +172,7 @@ def test_a_question_for_a_document_is_not_a_figure_question() -> None:
         ("需要满足几个条件？", []),  # conditions are listed, not counted
         ("近几年有哪些扶持政策？", []),
         ("哪几个部门联合发的？", []),
+        ("要求抓好落实的税收优惠政策具体有哪几项？", []),  # which items, not how many
         # a figure named in the story is not asked for: only the asking pieces count
         ("听说借外债现在有个便利化的试点额度，我们这种企业能不能参加？", []),
         ("创业担保贷款的额度是多少？", ["money"]),
@@ -491,3 +492,9 @@ def test_a_year_asked_after_a_stated_span_is_past_its_end() -> None:
     assert past_end(question, [reply], _idf(question)) == (reply, sentence)
     within = "2022年还继续给郴州可持续发展议程创新示范区1个亿吗"
     assert past_end(within, [reply], _idf(within)) is None
+
+
+def test_which_ones_asks_no_figure() -> None:
+    question = "湖南支持郴州有色金属产业集聚发展，规划的是以哪里为中心、哪几个县市作支撑？"
+    clause = _hit("支持郴州市形成以郴州高新区为中心,桂阳、永兴、资兴为支撑的有色金属产业集聚发展格局。")
+    assert not lacks_figure(question, [clause], 600, _idf(question))
