@@ -166,7 +166,7 @@ def pick_sentences(
     add_named_rows(question, chosen, pool, fits)
     add_named_items(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
-        complete_lists(chosen, pool, fits)
+        complete_lists(chosen, pool, fits, materials="materials" in wanted)
     if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
     if fill > 0:

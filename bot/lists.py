@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.scope import PLACES
@@ -30,7 +31,9 @@ CONDITIONS_INTRO = re.compile(r"(?:满足|符合|具备|具有)(?:以下|下列|
 MAX_CONDITION_CHARS = 120  # the conditions of eligibility are longer sentences than a materials list
 
 
-def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits, conditions: bool = False) -> None:
+def complete_lists(
+    chosen: list[_Candidate], pool: list[_Candidate], fits: Fits, conditions: bool = False, materials: bool = False
+) -> None:
     """Add the rest of each list a chosen item (or its introducing line) belongs to, in order.
 
     "申报要准备哪些材料？" wants the whole list "1. 营业执照复印件 … 6. 诚信承诺书" under the line that
@@ -43,6 +46,9 @@ def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits,
     With ``conditions`` (a question of eligibility: "现在能去申请专精特新中小企业吗？"), only a list under
     a line that introduces conditions ("同时满足以下四项条件") is completed, with items up to
     MAX_CONDITION_CHARS: an applicant must see every condition, not the two that share its words.
+
+    With ``materials`` (a question of what to hand in), a list of at least MIN_HEADED_ITEMS lines
+    with long items is completed by the head of each item not chosen (``_headed_items``).
     """
     items = [c for c in pool if c.item]
     starts = [c for c in chosen if c.item]
@@ -61,9 +67,38 @@ def complete_lists(chosen: list[_Candidate], pool: list[_Candidate], fits: Fits,
             continue  # for eligibility, only a list that says it is the conditions to meet
         longest = MAX_CONDITION_CHARS if conditions else MAX_ITEM_CHARS
         if max(sum(len(c.text) for c in members if c.line == line) for line in run) > longest:
-            continue
+            if not materials or len(run) < MIN_HEADED_ITEMS:
+                continue
+            members = _headed_items(members, chosen)  # "(一) 介绍企业发展农业产业化情况的专题材料…"
+            if max((len(c.text) for c in members if c not in chosen), default=0) > MAX_ITEM_CHARS:
+                continue
         intro = before if before and not (before[0].item or before[0].row) and sum(len(c.text) for c in before) <= MAX_INTRO_CHARS else []
         _add_all([c for c in intro + members if c not in chosen], chosen, fits)
+
+
+MIN_HEADED_ITEMS = 3  # a materials list of this many lines, some long, is shown by the head of each item
+_HEAD_END = re.compile(r"[（(，,：:；;]")
+
+
+def _headed_items(members: list[_Candidate], chosen: list[_Candidate]) -> list[_Candidate]:
+    """The items of a list, each by its first sentence cut before its first aside ("（包括…）", "，…")
+    and marked cut with "…"; an item already chosen whole stays whole. "申报要交哪些证明材料" is
+    answered by every item of "（一）介绍企业发展…专题材料（包括企业基本情况…限1500字以内）。… （四）人民
+    银行出具的企业信用报告。…", where the long first item kept the list from being shown at all."""
+    shown = {c.line for c in chosen}
+    items: list[_Candidate] = []
+    for line in dict.fromkeys(c.line for c in members):
+        mine = [c for c in members if c.line == line]
+        if line in shown:
+            items += [c for c in mine if c in chosen]
+            continue
+        first = mine[0]
+        cut = _HEAD_END.search(first.text, MIN_HEAD_CHARS)
+        items.append(replace(first, text=first.text[: cut.start()] + "…") if cut and len(first.text) > MAX_ITEM_CHARS else first)
+    return items
+
+
+MIN_HEAD_CHARS = 6  # "(一) 介绍" is no head: an aside this early is part of the item's name
 
 
 def add_named_rows(question: str, chosen: list[_Candidate], pool: list[_Candidate], fits: Fits) -> None:

@@ -25,6 +25,8 @@ def _check_lines(body: list[str], text: str) -> None:
 
     @cache
     def made_of_sentences(line: str) -> bool:
+        if line.endswith("…") and any(s.startswith(line[:-1]) for s in sentences):
+            return True  # the head of a long sentence, marked cut
         return not line or any(line.startswith(s) and made_of_sentences(line[len(s):]) for s in sentences)
 
     for line in body:
@@ -129,6 +131,32 @@ def test_only_a_list_of_conditions_is_completed_for_eligibility() -> None:
     assert not any("创客中国" in line for line in body)  # items picked for their words, the list not completed
     _check_lines(body, scores)
 
+
+
+MATERIALS = (
+    "第十二条 申报企业应提供以下基本材料：\n"
+    "(一) 介绍企业发展农业产业化情况的专题材料（包括企业基本情况、采取的产业化经营模式、与基地农户的利益联结方式、"
+    "带动的基地和农户基本情况、促进农户增收情况等，限1500字以内）。\n"
+    "(二) 加盖企业公章的省重点龙头企业申报表。\n(三) 企业营业执照复印件（加盖企业公章）。\n"
+    "(四) 人民银行出具的企业信用报告。\n"
+    "(五) 有资质会计师事务所出具的近两年的资产负债表、损益表、现金流量表及报表附注等。\n"
+    "(六) 企业的带动能力、带动方式和利益联结关系情况须由县以上农业农村部门提供说明，应将企业带动农户情况进行公示，接受社会监督。\n"
+    "(七) 企业的纳税情况须由企业所在地税务部门出具企业近两年内纳税情况证明。\n"
+    "(八) 县级以上农业农村或其他法定监管部门出具的近两年内没有发生产品质量安全事件的证明（加盖农业农村或其他法定监管部门公章）。\n"
+    "(九) 产品质量、环保、科技成果、商标、专利、出口等方面的证明材料，可根据企业实际情况据实出具。"
+)
+
+
+def test_a_materials_list_with_a_long_item_is_shown_by_the_head_of_each_item() -> None:
+    body = _answer("想申报省重点龙头企业，除了申报表和营业执照复印件，还得准备哪些证明材料？", MATERIALS)
+    assert any("人民银行出具的企业信用报告" in line for line in body), body  # shares no word with the question
+    assert any("纳税情况证明" in line for line in body), body
+    _check_lines(body, MATERIALS)
+
+
+def test_a_list_with_a_long_item_is_not_completed_for_other_questions() -> None:
+    body = _answer("龙头企业申报表要加盖什么章？", MATERIALS)
+    assert not any("人民银行" in line for line in body), body
 
 
 TIERS = (
