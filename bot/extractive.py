@@ -166,7 +166,8 @@ def pick_sentences(
     add_named_rows(question, chosen, pool, fits)
     add_named_items(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
-        complete_lists(chosen, pool, fits, materials="materials" in wanted)
+        paths = tuple(hit.clause.path_text for hit in hits) if "materials" in wanted else ()
+        complete_lists(chosen, pool, fits, materials=paths)
     if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
     if fill > 0:

@@ -32,7 +32,11 @@ MAX_CONDITION_CHARS = 120  # the conditions of eligibility are longer sentences 
 
 
 def complete_lists(
-    chosen: list[_Candidate], pool: list[_Candidate], fits: Fits, conditions: bool = False, materials: bool = False
+    chosen: list[_Candidate],
+    pool: list[_Candidate],
+    fits: Fits,
+    conditions: bool = False,
+    materials: tuple[str, ...] = (),
 ) -> None:
     """Add the rest of each list a chosen item (or its introducing line) belongs to, in order.
 
@@ -47,8 +51,10 @@ def complete_lists(
     a line that introduces conditions ("同时满足以下四项条件") is completed, with items up to
     MAX_CONDITION_CHARS: an applicant must see every condition, not the two that share its words.
 
-    With ``materials`` (a question of what to hand in), a list of at least MIN_HEADED_ITEMS lines
-    with long items is completed by the head of each item not chosen (``_headed_items``).
+    With ``materials`` (for a question of what to hand in: each clause's heading path, by rank), a
+    list of at least MIN_HEADED_ITEMS lines with long items, under a line or heading naming materials
+    ("申报企业应提供以下基本材料：", "二、申报材料"), is completed by the head of each item not chosen
+    (``_headed_items``).
     """
     items = [c for c in pool if c.item]
     starts = [c for c in chosen if c.item]
@@ -63,12 +69,14 @@ def complete_lists(
         done.add((start.rank, run.start))
         members = [c for c in mine if c.item and c.line in run]
         before = [c for c in mine if c.line == run.start - 1]
-        if conditions and not CONDITIONS_INTRO.search(" ".join([start.heading, *(c.text for c in before)])):
+        said = " ".join([start.heading, *(c.text for c in before)])  # what introduces the list
+        if conditions and not CONDITIONS_INTRO.search(said):
             continue  # for eligibility, only a list that says it is the conditions to meet
         longest = MAX_CONDITION_CHARS if conditions else MAX_ITEM_CHARS
         if max(sum(len(c.text) for c in members if c.line == line) for line in run) > longest:
-            if not materials or len(run) < MIN_HEADED_ITEMS:
-                continue
+            named = MATERIALS_INTRO.search(f"{materials[start.rank]} {said}") if materials else None
+            if not named or len(run) < MIN_HEADED_ITEMS:
+                continue  # numbered paragraphs (附则 1. … 2. …), not a list of what to hand in
             members = _headed_items(members, chosen)  # "(一) 介绍企业发展农业产业化情况的专题材料…"
             if max((len(c.text) for c in members if c not in chosen), default=0) > MAX_ITEM_CHARS:
                 continue
@@ -76,6 +84,7 @@ def complete_lists(
         _add_all([c for c in intro + members if c not in chosen], chosen, fits)
 
 
+MATERIALS_INTRO = re.compile(r"材料|资料|提供|提交|报送|清单")
 MIN_HEADED_ITEMS = 3  # a materials list of this many lines, some long, is shown by the head of each item
 _HEAD_END = re.compile(r"[（(，,：:；;]")
 
@@ -94,7 +103,8 @@ def _headed_items(members: list[_Candidate], chosen: list[_Candidate]) -> list[_
             continue
         first = mine[0]
         cut = _HEAD_END.search(first.text, MIN_HEAD_CHARS)
-        items.append(replace(first, text=first.text[: cut.start()] + "…") if cut and len(first.text) > MAX_ITEM_CHARS else first)
+        long = cut is not None and len(first.text) > MAX_ITEM_CHARS
+        items.append(replace(first, text=first.text[: cut.start()] + "…") if cut and long else first)
     return items
 
 
