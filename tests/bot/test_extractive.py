@@ -293,3 +293,13 @@ def test_the_rules_words_for_one_phrase_count_as_one() -> None:
     # 减按 and 放宽 both stand for "能不能低一点": a sentence saying one of them says it
     assert overlap(weights, text_words("高新技术企业规模标准减按80%执行。")) >= 0.5
     assert overlap(weights, text_words("资产总额、固定资产、年销售收入分别为：")) == 0.0
+
+
+def test_a_long_yes_no_question_asks_whether_it_is_allowed() -> None:
+    question = "我们的技术攻关项目已经拿到了省级科技项目支持，还能再报安阳市“揭榜挂帅”拿市级资金吗？"
+    assert "permission" in intents(question)
+    clause = _hit(
+        "“揭榜挂帅”项目按照“一次核定，分批拨付”的方式进行支持。"
+        "成功揭榜的项目将纳入市级科技计划项目进行管理，已获得省级支持的各类项目，市级不再重复支持。"
+    )
+    assert any("不再重复支持" in s for s in _sentences(question, [clause], budget=60))
