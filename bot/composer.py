@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.extractive import FILL_CHARS, Extract, overlap, pick_sentences, question_parts, word_weights
@@ -13,6 +14,12 @@ from retrieval.lexical import clause_words, query_groups
 from retrieval.types import Clause, Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
+# "是什么文号、哪天发的", "哪天印发的", "落款日期": the day a document was issued
+_ASKS_ISSUED = re.compile(
+    r"(?:哪天|哪一天|什么时候|何时|哪年|几月|日期|时间)[^，,。？?]{0,3}(?:发|印发|出台|下发|发布|签发|出的)"
+    r"|(?:发|印发|出台|下发|发布|签发)[^，,。？?]{0,3}(?:哪天|日期|时间|什么时候)|落款|成文日期|发文日期"
+)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def select_hits(hits: list[Hit], threshold: float, limit: int = 4) -> list[Hit]:
@@ -130,15 +137,27 @@ def compose(
     then with none.
     """
     fill = min(budget, FILL_CHARS)
-    text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=fill), budget)
+    dated = _ASKS_ISSUED.search(question) is not None
+    text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=fill), budget, dated)
     for less in (fill - (len(text) - budget), 0):
         if len(text) <= budget:
             break
-        text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=max(less, 0)), budget)
+        extracts = pick_sentences(question, hits, budget, idf, fill=max(less, 0))
+        text, citations = _composed(hits, extracts, budget, dated)
     return text, citations
 
 
-def _composed(hits: list[Hit], extracts: list[Extract], budget: int) -> tuple[str, list[Citation]]:
+def _issued(clause: Clause) -> str:
+    """The day a policy was issued, as its text writes it ("2022年5月18日"), from its date "2022-05-18"."""
+    found = _ISO_DATE.fullmatch(clause.date)
+    return f"{found[1]}年{int(found[2])}月{int(found[3])}日" if found else ""
+
+
+def _composed(
+    hits: list[Hit], extracts: list[Extract], budget: int, dated: bool = False
+) -> tuple[str, list[Citation]]:
+    """The answer's lines: a lead line per policy (its title and number, and the day it was issued
+    when ``dated``: "是什么文号、哪天发的"), then its chosen sentences with their markers."""
     if not extracts:
         extracts = [Extract(hits[0], (hits[0].clause.text[:budget],))]
     groups: dict[str, list[Extract]] = {}
@@ -153,7 +172,9 @@ def _composed(hits: list[Hit], extracts: list[Extract], budget: int) -> tuple[st
         lines.append(f"共有 {len(groups)} 项政策涉及这个问题" + (f"（{named}）" if named else "") + "：")
     for group in groups.values():
         clause = group[0].hit.clause
-        doc = f"（{clause.doc_number}）" if clause.doc_number else ""
+        issued = _issued(clause) if dated else ""
+        about = "，".join(x for x in (clause.doc_number, f"{issued}印发" if issued else "") if x)
+        doc = f"（{about}）" if about else ""
         tag = f"【{_LEVEL_LABEL[clause.level]}】" if several and clause.level in _LEVEL_LABEL else ""
         lines.append(f"{tag}根据《{clause.title}》{doc}：")
         for ex in group:

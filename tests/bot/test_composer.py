@@ -151,3 +151,13 @@ def test_a_filled_answer_stays_within_the_budget() -> None:
     text, _ = compose("首次认定高新技术企业奖励多少钱？", [hit], 100, {})
     assert len(text) <= 100
     assert "10万元" in text
+
+
+def test_a_question_for_the_day_a_document_was_issued_gets_it_in_the_lead_line() -> None:
+    clause = Clause(text="关于做好当前重点经济工作的通知豫政办明电〔2022〕13号2022年以来，全省上下…", title="关于做好当前重点经济工作的通知",
+                    source="t.txt", doc_number="豫政办明电〔2022〕13号", date="2022-05-18")
+    hit = Hit(clause, score=1.0, coverage=0.8)
+    answer, _ = compose("省政府办公厅这份通知是什么文号、哪天发的？", [hit], 600)
+    assert "（豫政办明电〔2022〕13号，2022年5月18日印发）" in answer.splitlines()[0]
+    answer, _ = compose("省政府办公厅这份通知是什么文号？", [hit], 600)
+    assert "印发" not in answer.splitlines()[0]
