@@ -86,13 +86,14 @@ class Assistant:
 
     def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> Answer:
         """Answer ``question`` in ``session_id`` (a new session when None)."""
-        question = punctuated(validate_question(question))
+        question = validate_question(question)
+        asked = punctuated(question)  # what is answered; the question as typed is what is kept
         session_id = session_id or new_session_id()
         history = self.memory.recent(session_id, self.settings.memory_turns)
-        standalone = standalone_question(question, history)
+        standalone = standalone_question(asked, history)
         if self.llm is not None and history:
             standalone = self.llm.rewrite(question, history) or standalone
-        filters = self._with_level(filters, question, standalone != question)
+        filters = self._with_level(filters, question, standalone != asked)
         started = time.perf_counter()
         answer = self._answer(question, standalone, session_id, filters)
         answer.extra["seconds"] = time.perf_counter() - started
@@ -381,10 +382,15 @@ def _quoting(hit: Hit, sentence: str) -> str:
     return f"{source}只写明：{sentence}[1]"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def validate_question(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("问题不能为空，请输入想咨询的政策问题。")
     question = question.strip()
+    if _SURROGATE.search(question):  # half of a character pair, from a broken client: not storable
+        raise QuestionError("问题中有无法识别的字符，请检查后重新输入。")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题太长（{len(question)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内。")
     return question

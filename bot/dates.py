@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.asking import asking_pieces
-from bot.scope import PLACES, places_in
+from bot.scope import PLACES, names_place, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, text_words
 from retrieval.policy_splitter import lead_body
@@ -72,8 +72,14 @@ _ASKED_STILL = re.compile(r"(20\d{2})\s*年[^，,。；？?]{0,12}?(?:还|仍|�
 _RUNS_UNTIL = re.compile(r"(?:至|到)\s*(20\d{2})\s*年\s*(?:(\d{1,2})\s*月)?(?:\s*\d{1,2}\s*日|底|末)?")
 
 
+_GOES_ON = frozenset({"还", "继续", "仍", "仍然", "实施", "执行", "落实", "政策", "接着", "延续"})
+_MEASURE_PIECE = re.compile(r"[^；;]+[；;]?")
 _MONTH = re.compile(r"(?:(20\d{2})\s*年\s*)?(?<!\d)(\d{1,2})\s*月")
 MIN_ABOUT_MEASURE = 0.3  # of the question's words (IDF-weighted) a sentence holds to be about its measure
+# asked by its year alone, a measure's end date must be in a piece plainly about it: "2023年还继续落实资源综合
+# 利用增值税政策吗" is not answered by the end of a fund whose piece names 资源综合利用 projects (0.64)
+MIN_ABOUT_STILL = 0.7
+_WHEN = re.compile(r"\d+|年|月|日")
 
 
 def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit, str] | None:
@@ -86,20 +92,30 @@ def past_end(question: str, hits: list[Hit], idf: dict[str, float]) -> tuple[Hit
     """
     asked = asking_pieces(question)
     after = [(int(y), int(m or 12)) for p in asked for y, m in _ASKED_AFTER.findall(p)]
-    after = after or [(int(y), 1) for p in asked for y in _ASKED_STILL.findall(p)]  # a month asked is the closer
+    bar = MIN_ABOUT_MEASURE
+    if not after:  # a year asked ("2023年还继续…吗"): the measure must be plainly the one asked about
+        after, bar = [(int(y), 1) for p in asked for y in _ASKED_STILL.findall(p)], MIN_ABOUT_STILL
     if not after or not hits:
         return None
     start = min(after)
-    coverage = Coverage.of(query_groups(question), idf)
+    places = places_in(question)
+    # the measure's own words: not the places, nor "还继续实施…政策" that any measure's question has
+    subject = [
+        (w, m) for w, m in query_groups(question)
+        if w not in _GOES_ON and not names_place(w, places) and not _WHEN.fullmatch(w)
+    ]
+    coverage = Coverage.of(subject, idf)
     cities = [p for p in places_in(" ".join(asked)) if PLACES[p] != p]  # not the caller's own ("我们是许昌的厂")
     ends: list[tuple[tuple[int, int], Hit, str]] = []
     for hit in hits[:3]:
         clause = hit.clause
         own = not cities or any(c in f"{clause.region}{clause.title}{lead_body(clause.issuer)}" for c in cities)
-        for sentence in SENTENCE.findall(clause.text):
+        # one measure a piece: "2020-2022年期间每年给予1亿元…；积极落实…增值税政策" are two
+        for sentence in (p for s in SENTENCE.findall(clause.text) for p in _MEASURE_PIECE.findall(s)):
             if not own and not any(c in sentence for c in cities):
                 continue  # "2022年7月以后安阳还发消费券吗": the province's reimbursement ends in June, not Anyang's coupons
-            if coverage.share(text_words(sentence)) < MIN_ABOUT_MEASURE:
+            words = text_words(sentence)
+            if coverage.share(words) < bar:
                 continue  # another measure of the same notice ("六税两费…期限至2024年12月31日")
             if any(int(y) > start[0] for y in _YEAR.findall(sentence)) or any(
                 (int(y) if y else start[0], int(m)) >= start for y, m in _MONTH.findall(sentence)

@@ -167,7 +167,7 @@ def pick_sentences(
     add_named_items(question, chosen, pool, fits)
     if _ASKS_LIST.search(question):
         paths = tuple(hit.clause.path_text for hit in hits) if "materials" in wanted else ()
-        complete_lists(chosen, pool, fits, materials=paths)
+        complete_lists(chosen, pool, fits, materials=paths, asked=frozenset(weights))
     if "eligibility" in wanted:
         complete_lists(chosen, pool, fits, conditions=True)  # all the conditions an applicant must meet
     if fill > 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ def complete_lists(
     fits: Fits,
     conditions: bool = False,
     materials: tuple[str, ...] = (),
+    asked: AbstractSet[str] = frozenset(),
 ) -> None:
     """Add the rest of each list a chosen item (or its introducing line) belongs to, in order.
 
@@ -54,7 +56,8 @@ def complete_lists(
     With ``materials`` (for a question of what to hand in: each clause's heading path, by rank), a
     list of at least MIN_HEADED_ITEMS lines with long items, under a line or heading naming materials
     ("申报企业应提供以下基本材料：", "二、申报材料"), is completed by the head of each item not chosen
-    (``_headed_items``).
+    (``_headed_items``; an item whose hidden part holds a word of ``asked``, the question's words,
+    is kept whole).
     """
     items = [c for c in pool if c.item]
     starts = [c for c in chosen if c.item]
@@ -77,8 +80,8 @@ def complete_lists(
             named = MATERIALS_INTRO.search(f"{materials[start.rank]} {said}") if materials else None
             if not named or len(run) < MIN_HEADED_ITEMS:
                 continue  # numbered paragraphs (附则 1. … 2. …), not a list of what to hand in
-            members = _headed_items(members, chosen)  # "(一) 介绍企业发展农业产业化情况的专题材料…"
-            if max((len(c.text) for c in members if c not in chosen), default=0) > MAX_ITEM_CHARS:
+            members = _headed_items(members, chosen, asked)  # "(一) 介绍企业发展农业产业化情况的专题材料…"
+            if max((len(c.text) for c in members if c not in chosen), default=0) > MAX_KEPT_CHARS:
                 continue
         intro = before if before and not (before[0].item or before[0].row) and sum(len(c.text) for c in before) <= MAX_INTRO_CHARS else []
         _add_all([c for c in intro + members if c not in chosen], chosen, fits)
@@ -89,7 +92,7 @@ MIN_HEADED_ITEMS = 3  # a materials list of this many lines, some long, is shown
 _HEAD_END = re.compile(r"[（(，,：:；;]")
 
 
-def _headed_items(members: list[_Candidate], chosen: list[_Candidate]) -> list[_Candidate]:
+def _headed_items(members: list[_Candidate], chosen: list[_Candidate], asked: AbstractSet[str]) -> list[_Candidate]:
     """The items of a list, each by its first sentence cut before its first aside ("（包括…）", "，…")
     and marked cut with "…"; an item already chosen whole stays whole. "申报要交哪些证明材料" is
     answered by every item of "（一）介绍企业发展…专题材料（包括企业基本情况…限1500字以内）。… （四）人民
@@ -104,10 +107,19 @@ def _headed_items(members: list[_Candidate], chosen: list[_Candidate]) -> list[_
         first = mine[0]
         cut = _HEAD_END.search(first.text, MIN_HEAD_CHARS)
         long = cut is not None and len(first.text) > MAX_ITEM_CHARS
-        items.append(replace(first, text=first.text[: cut.start()] + "…") if cut and long else first)
+        if cut and long and not _tells_more(first.text[: cut.start()], first.text[cut.start() :], asked):
+            first = replace(first, text=first.text[: cut.start()] + "…")
+        items.append(first)
     return items
 
 
+def _tells_more(head: str, rest: str, asked: AbstractSet[str]) -> bool:
+    """Whether the part of an item a cut would hide holds a word of the question its head does not:
+    "企业申报日在“信用中国”网站中查询(…)的“失信被执行人”…" is kept whole for "信用方面要查哪些网站"."""
+    return any(len(w) >= 2 and w in rest and w not in head for w in asked)
+
+
+MAX_KEPT_CHARS = 200  # an item kept whole for the question's words; the budget still holds for the list
 MIN_HEAD_CHARS = 6  # "(一) 介绍" is no head: an aside this early is part of the item's name
 
 

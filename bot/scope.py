@@ -79,7 +79,7 @@ _POLICY_WORD = re.compile(
     # the targets a government sets: "2022年河南要求煤炭日产量稳定在多少以上"
     r"|目标任务|产量|产能|煤炭"
     # what the plans build and the rules govern: "安阳要修哪几条高速", "软科学研究报告查重率要低于多少"
-    r"|高速|公路|铁路|电站|水利|能源|车险|查重|协议"
+    r"|高速公路|修[^，。？?]{0,4}高速|高速[^，。？?]{0,2}(?:项目|建设|路口|通道)|铁路|电站|水利|能源|查重|营运车辆|互换协议"
     # a government office: "省工信厅的咨询电话是多少"
     r"|[省市县区][^，。？?]{0,6}[厅局委]"
 )
@@ -148,12 +148,14 @@ _TIME_LIMIT = re.compile(r"(多久|多长时间|几天|几个?工作日|几个�
 
 
 # "资金一般什么时候到账", "按什么进度拨付", "进度能加快吗？有什么规定", "结果出来以后在哪公示": the rule
-_ASKS_RULE = re.compile(r"一般|通常|按(?:什么|啥|哪种)|规定|多快|公示")
+_ASKS_RULE = re.compile(r"一般(?!纳税人|性)|通常|按(?:什么|啥|哪种)|(?<!按)规定|多快|公示")
+# "…一般多久到账，现在到哪一步了？": where one case stands, whatever rule is asked beside it
+_WHERE_NOW = re.compile(r"到哪一步|到哪了|[审批]到哪|(?:现在|目前)[^，。？?]{0,4}(?:怎么样|到哪)")
 
 
 def asks_case_status(question: str) -> bool:
     """'我们的申请审批到哪一步了' is a matter for the handling office, not for policy clauses."""
     found = _CASE_STATUS.search(question)
-    if found is None or _ASKS_RULE.search(question):
+    if found is None or (_ASKS_RULE.search(question) and not _WHERE_NOW.search(question)):
         return False
     return not (_TIME_LIMIT.search(question) and "批下来" in found.group(0))

@@ -172,3 +172,19 @@ def test_a_named_tier_picked_for_its_words_still_gets_the_line_that_says_what_it
     tier = next(i for i, line in enumerate(body) if "畜禽类8000万元" in line)
     assert any("分别为" in line for line in body[:tier]), body
     _check_lines(body, TIERS)
+
+
+LEADERS = (
+    "二、申报材料\n"
+    "1. 2021年河南省头雁企业奖补资金申请表（加盖企业公章）；\n"
+    "2. 法人营业执照，法定代表人身份证复印件；\n"
+    "3. 企业申报日在“信用中国”网站中查询的“失信被执行人”和“税收违法黑名单”以及“国家企业信用信息公示系统”"
+    "网站中查询的“严重违法失信企业名单”截图（加盖企业公章）；\n"
+    "4. 经会计师事务所审计的2021年度审计报告（带验证码）。"
+)
+
+
+def test_an_item_whose_hidden_part_holds_the_question_words_is_kept_whole() -> None:
+    body = _answer("报头雁奖补资金要交哪些材料？信用方面交什么截图？", LEADERS)
+    assert any("截图" in line for line in body), body
+    _check_lines(body, LEADERS)

@@ -477,6 +477,7 @@ def test_several_that_the_caller_has_is_no_count_asked() -> None:
     assert kinds_asked("申报专精特新，我们手里有几个实用新型专利，去年才授权的，能算Ⅰ类知识产权吗？") == []
     assert kinds_asked("有几项合规证明县里部门一直开不出来，上市绿色通道要怎么走？") == []
     assert kinds_asked("我们有几个名额？") == ["count"]
+    assert kinds_asked("有几个名额，怎么申报？") == ["count"]  # not the caller's: a count asked
 
 
 def test_a_quarter_asked_with_you_mei_you_is_asked() -> None:
@@ -498,3 +499,14 @@ def test_which_ones_asks_no_figure() -> None:
     question = "湖南支持郴州有色金属产业集聚发展，规划的是以哪里为中心、哪几个县市作支撑？"
     clause = _hit("支持郴州市形成以郴州高新区为中心,桂阳、永兴、资兴为支撑的有色金属产业集聚发展格局。")
     assert not lacks_figure(question, [clause], 600, _idf(question))
+
+
+def test_a_year_asked_needs_an_end_plainly_about_its_measure() -> None:
+    question = "2023年湖南还继续落实资源综合利用增值税政策吗？"
+    funds = _hit(
+        "省财政厅于2020-2022年期间每年通过省创新型省份建设专项资金给予1亿元支持郴州建设示范区,"
+        "尾矿资源综合利用、磁铁矿资源综合利用等技术研究及示范等项目被列入该专项资金的支持范围;"
+        "积极落实《关于完善资源综合利用增值税政策的公告》,2022年9家企业享受了增值税即征即退政策。",
+        "湖南省工业和信息化厅对省十四届人大一次会议0831号建议的答复", region="湖南省",
+    )
+    assert past_end(question, [funds], _idf(question)) is None

@@ -114,6 +114,24 @@ def test_a_bare_request_word_is_no_policy_word() -> None:
     assert is_policy_question("省工信厅的咨询电话是多少？")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们公司是一般纳税人，留抵退税申请到哪一步了？",  # 一般纳税人 is no "usually"
+        "我们的资金到账了吗？按规定应该早到了",  # 按规定 is a complaint, not a rule asked
+        "我们的资金一般多久到账，现在到哪一步了？",  # a rule asked beside where the case stands
+    ],
+)
+def test_a_case_asked_beside_a_rule_word_is_still_a_case(question: str) -> None:
+    assert asks_case_status(question)
+
+
+def test_a_road_or_a_contract_alone_is_no_policy_word() -> None:
+    assert not is_policy_question("高速堵车怎么办？")
+    assert not is_policy_question("劳动协议和劳动合同有什么区别？")
+    assert is_policy_question("营运车辆的车险能晚点交吗？")
+
+
 def test_whether_a_rule_was_settled_is_no_case_status() -> None:
     assert not asks_case_status("今年申报时间确定下来了吗？")
     assert not asks_case_status("今年的奖补标准确定下来没有？")
