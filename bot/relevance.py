@@ -109,3 +109,17 @@ def parts_coverage(
 
 
 MIN_PART_WORDS = 2  # "省里呢？" is not a part to be covered on its own
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+
+
+def unindexed_name(question: str, text: str) -> str | None:
+    """A name the caller quotes that no indexed text holds ("组织职工搞“以工代训”，政府补贴多少"):
+    the policies do not speak of it, whatever else of the question they cover. ``text`` is all the
+    indexed text in lower case. A quoted phrase with a figure ("评价得分60分以上") is no name."""
+    for name in _QUOTED.findall(question):
+        plain = re.sub(r"\s", "", name).lower()
+        if not re.search(r"\d", plain) and plain not in text:
+            return name
+    return None
