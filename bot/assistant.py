@@ -252,9 +252,25 @@ class Assistant:
         cited = cover_parts(
             question, cited, hits, threshold, idf, search, levels=not chosen_level, indexed_words=self.kb.words
         )
+        cited = self._cover_documents(question, cited, filters)
         cited = _with_continuations(cited, hits)
         cited = figure_first(question, cited, idf)
         return self._with_opening(question, cited) if asks_document(question) else cited
+
+    def _cover_documents(self, question: str, cited: list[Hit], filters: Filters | None) -> list[Hit]:
+        """Cite, for each document the question names by its number ("省349号通知和豫政办明电〔2022〕13号
+        通知分别定的多少"), that document's best clause when none of it is cited yet."""
+        numbers = {p.doc_number for p in self.kb.policies() if p.doc_number}
+        named = named_documents(question, numbers)
+        if len(named) < MIN_NAMED_DOCUMENTS:
+            return cited
+        have = {h.clause.doc_number for h in cited}
+        added = []
+        for number in named:
+            if number not in have:
+                found = self._retrieve(question, replace(filters or Filters(), doc_number=number), vectors=False)
+                added += found[:1]
+        return [cited[0], *added, *cited[1:]] if added else cited
 
     def _with_opening(self, question: str, cited: list[Hit]) -> list[Hit]:
         """For a question about the document itself, the cited policy's opening clause (its number,
@@ -383,6 +399,22 @@ def _quoting(hit: Hit, sentence: str) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+MIN_NAMED_DOCUMENTS = 2  # one document named is what the search finds; two compared must both be cited
+# "省349号通知", "安阳市176号通知": a number a document is called by (not "武14号建议", "0831号建议")
+_SHORT_NUMBER = re.compile(r"(?<![\d〕\]])(\d{2,4})号(?=通知|文件|文|措施|意见|办法|方案)")
+
+
+def named_documents(question: str, numbers: set[str]) -> list[str]:
+    """The indexed document numbers a question names, whole ("豫政办明电〔2022〕13号") or by the number
+    that ends one of them alone ("省349号通知"), in the order named."""
+    named = {number: question.find(number) for number in numbers if number in question}
+    for short in _SHORT_NUMBER.finditer(question):
+        ends = [n for n in numbers if re.search(rf"(?<!\d){short[1]}号$", n)]
+        if len(ends) == 1:
+            named.setdefault(ends[0], short.start())
+    return sorted(named, key=named.__getitem__)
 
 
 def validate_question(question: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, QuestionError, _with_continuations, asks_document
+from bot.assistant import Assistant, QuestionError, _with_continuations, asks_document, named_documents
 from bot.settings import Settings
 from retrieval.types import Clause, Filters, Hit
 from tests.conftest import make_settings
@@ -403,3 +403,17 @@ def test_a_target_of_a_covered_place_is_a_policy_question(assistant: Assistant) 
     answer = assistant.ask("安阳2022年新建几个公共充电桩？")
     assert answer.answered
     assert "500个" in answer.answer
+
+
+def test_documents_named_by_number_whole_or_by_their_last_number() -> None:
+    numbers = {"豫政办明电〔2022〕13号", "豫发改工业〔2022〕349号", "安发改工业〔2022〕176号", "豫农发〔2020〕13号"}
+    question = "技改投资增速目标，省发改委工信厅的349号通知和豫政办明电〔2022〕13号通知分别定的多少？"
+    assert named_documents(question, numbers) == ["豫发改工业〔2022〕349号", "豫政办明电〔2022〕13号"]
+    assert named_documents("金华市经信局对武14号建议的答复", numbers) == []  # a proposal's number, not a document's
+    assert named_documents("省里13号通知怎么说", numbers) == []  # two documents end in 13号: neither is named
+
+
+def test_two_documents_compared_are_both_cited(assistant: Assistant) -> None:
+    answer = assistant.ask("2022年的技改投资增速目标，省发改委工信厅的349号通知和省政府办公厅豫政办明电〔2022〕13号通知分别定的多少？")
+    cited = {c.doc_number for c in answer.citations}
+    assert {"豫发改工业〔2022〕349号", "豫政办明电〔2022〕13号"} <= cited
