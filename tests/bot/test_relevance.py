@@ -517,3 +517,11 @@ def test_a_quoted_name_no_text_holds_is_unindexed() -> None:
     assert unindexed_name("我们厂组织职工搞“以工代训”，政府按每人每月补贴多少钱？", text) == "以工代训"
     assert unindexed_name("“专精特新贷”利率多少？", text) is None
     assert unindexed_name("进全国多少强，可以顶替“评价得分60分以上”？", text) is None  # a phrase with a figure
+    # the caller's words for what the texts say otherwise ("出具企业及相关个人不存在违法犯罪…")
+    assert unindexed_name("IPO要开“无违法犯罪记录”证明，找哪个单位？", "及时出具企业及相关个人不存在违法犯罪记录") is None
+
+
+def test_an_address_asked_with_duoshao_is_no_figure() -> None:
+    question = "动产抵押登记在哪个系统办？网址是多少？"
+    clause = _hit("通过中国人民银行征信中心动产融资统一登记公示系统（www.zhongdengwang.org.cn）自主办理登记。")
+    assert not lacks_figure(question, [clause], 600, _idf(question))
