@@ -370,8 +370,30 @@ def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
 
 
 def question_parts(question: str) -> list[str]:
-    """The parts of a question asked in several sentences, each with at least two characters."""
-    return [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
+    """The parts of a question asked in several sentences, each with at least two characters; a
+    sentence asking of two things 分别 is a part for each ("担保代偿补偿资金和担保费降费奖补，分别什么
+    时候申报" asks when each is applied for)."""
+    parts = [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
+    return [each for part in parts for each in _each_of(part)]
+
+
+_EACH = re.compile(r"([^，,。；;：:？?]{2,24}?)[，,]?(?:各自|分别|各(?=是|为|要|能|有|给|奖|补|多少|几))(.+)")
+_AND = re.compile(r"[和与及、跟]")
+
+
+def _each_of(part: str) -> list[str]:
+    """A part asking the same of two or three things 分别 or 各, one part per thing (not levels of
+    government, which ``bot.levels`` compares), else the part."""
+    found = _EACH.search(part)
+    if found is None:
+        return [part]
+    things = [t.strip() for t in _AND.split(found[1]) if t.strip()]
+    if not 2 <= len(things) <= 3 or any(len(t) < MIN_THING_CHARS for t in things):
+        return [part]
+    return [f"{thing}，{found[2]}" for thing in things]
+
+
+MIN_THING_CHARS = 4  # "省里和市里分别…" names levels, "国家和省" too: not things
 
 
 _ASKS = re.compile(r"多少|什么|怎么|哪|几|能否|是否|如何|能不能|吗|呢|啥|咋|多久|多长")

@@ -303,3 +303,14 @@ def test_a_long_yes_no_question_asks_whether_it_is_allowed() -> None:
         "成功揭榜的项目将纳入市级科技计划项目进行管理，已获得省级支持的各类项目，市级不再重复支持。"
     )
     assert any("不再重复支持" in s for s in _sentences(question, [clause], budget=60))
+
+
+def test_two_things_asked_respectively_are_two_parts() -> None:
+    from bot.extractive import question_parts
+
+    assert question_parts("超标排放和危险废物贮存不规范，分别要控制在什么程度？") == [
+        "超标排放，要控制在什么程度",
+        "危险废物贮存不规范，要控制在什么程度",
+    ]
+    assert question_parts("省里和市里分别奖多少？") == ["省里和市里分别奖多少"]  # levels: bot.levels compares them
+    assert question_parts("各县区金融局的联系人信息表什么时候报？") == ["各县区金融局的联系人信息表什么时候报"]
