@@ -24,7 +24,7 @@ from bot.figures import asks_for_money, deferred_figure, figure_first, lacks_fig
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
-from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional, unindexed_name
+from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
 from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
 from bot.types import Answer, Citation
@@ -325,7 +325,7 @@ class Assistant:
         missing = out_of_region(question, terms.places)
         if missing:
             return f"知识库中没有{'、'.join(missing)}的政策文件。"
-        unknown = unindexed_subject(question, terms.text) or unindexed_name(question, terms.text)
+        unknown = unindexed_subject(question, terms.text)
         if unknown:
             return f"已收录的政策中没有提到“{unknown}”。"
         return ""

@@ -16,7 +16,7 @@ from bot.asking import ASKING
 from bot.extractive import question_parts
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
-from retrieval.lexical import clause_words, query_groups, tokenize
+from retrieval.lexical import clause_words, query_groups
 from retrieval.policy_splitter import lead_body
 from retrieval.types import Clause, Hit
 
@@ -110,23 +110,3 @@ def parts_coverage(
 
 MIN_PART_WORDS = 2  # "省里呢？" is not a part to be covered on its own
 
-
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
-
-
-def unindexed_name(question: str, text: str) -> str | None:
-    """A name the caller quotes that no indexed text holds ("组织职工搞“以工代训”，政府补贴多少"):
-    the policies do not speak of it, whatever else of the question they cover. ``text`` is all the
-    indexed text in lower case. A quoted phrase with a figure ("评价得分60分以上") is no name, nor one
-    made mostly of the texts' words, which paraphrases them (“无违法犯罪记录”: "不存在违法犯罪…")."""
-    for name in _QUOTED.findall(question):
-        plain = re.sub(r"\s", "", name).lower()
-        if re.search(r"\d", plain) or plain in text:
-            continue
-        known = sum(len(w) for w in set(tokenize(plain)) if len(w) >= 2 and w in text)
-        if known < MIN_KNOWN_SHARE * len(plain):
-            return name
-    return None
-
-
-MIN_KNOWN_SHARE = 0.5  # of a quoted phrase's characters in words the texts use, for it to be their words

@@ -6,7 +6,7 @@ import pytest
 
 from bot.dates import missing_quarter, missing_year, past_end
 from bot.figures import deferred_figure, figure_first, kinds_asked, lacks_figure, unindexed_subject
-from bot.relevance import asked_coverage, city_not_covered, parts_coverage, unindexed_name
+from bot.relevance import asked_coverage, city_not_covered, parts_coverage
 from retrieval.lexical import tokenize
 from retrieval.types import Clause, Hit
 
@@ -510,15 +510,6 @@ def test_a_year_asked_needs_an_end_plainly_about_its_measure() -> None:
         "湖南省工业和信息化厅对省十四届人大一次会议0831号建议的答复", region="湖南省",
     )
     assert past_end(question, [funds], _idf(question)) is None
-
-
-def test_a_quoted_name_no_text_holds_is_unindexed() -> None:
-    text = "对吸纳就业的企业给予一次性吸纳就业补贴。推出“专精特新贷”产品。".lower()
-    assert unindexed_name("我们厂组织职工搞“以工代训”，政府按每人每月补贴多少钱？", text) == "以工代训"
-    assert unindexed_name("“专精特新贷”利率多少？", text) is None
-    assert unindexed_name("进全国多少强，可以顶替“评价得分60分以上”？", text) is None  # a phrase with a figure
-    # the caller's words for what the texts say otherwise ("出具企业及相关个人不存在违法犯罪…")
-    assert unindexed_name("IPO要开“无违法犯罪记录”证明，找哪个单位？", "及时出具企业及相关个人不存在违法犯罪记录") is None
 
 
 def test_an_address_asked_with_duoshao_is_no_figure() -> None:
