@@ -369,15 +369,18 @@ def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
     return found / (total or 1.0)
 
 
-def question_parts(question: str) -> list[str]:
-    """The parts of a question asked in several sentences, each with at least two characters; a
-    sentence asking of two things 分别 is a part for each ("担保代偿补偿资金和担保费降费奖补，分别什么
-    时候申报" asks when each is applied for)."""
+def question_parts(question: str, each: bool = True) -> list[str]:
+    """The parts of a question asked in several sentences, each with at least two characters; with
+    ``each``, a sentence asking of two things 分别 is a part for each ("超标排放和危险废物贮存不规范，
+    分别要控制在什么程度" asks it of both)."""
     parts = [p for p in (x.strip() for x in _PART.split(question)) if len(p) >= 2]
-    return [each for part in parts for each in _each_of(part)]
+    return [one for part in parts for one in (_each_of(part) if each else [part])]
 
 
-_EACH = re.compile(r"([^，,。；;：:？?]{2,24}?)[，,]?(?:各自|分别|各(?=是|为|要|能|有|给|奖|补|多少|几))(.+)")
+# the things start a piece: not the tail of a longer phrase ("…2021〕15号和…分别"), no document numbers
+_EACH = re.compile(
+    r"(?:^|(?<=[，,。；;：:]))([^，,。；;：:？?\d〔〕]{2,24})[，,]?(?:各自|分别|各(?=是|为|要|能|有|给|奖|补|多少|几))(.+)"
+)
 _AND = re.compile(r"[和与及、跟]")
 
 

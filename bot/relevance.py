@@ -100,7 +100,8 @@ def parts_coverage(
     "…第一次升规入统，县里有一次性奖励吗？另外办土地、房产更名要交契税吗？" asks two things that two
     policies answer: no one clause covers the whole question, while each part has its clause.
     """
-    parts = [Coverage.of(query_groups(p), idf) for p in question_parts(question)]
+    # the things a part asks 分别 of share its wording: split so, they would seem covered by any clause
+    parts = [Coverage.of(query_groups(p), idf) for p in question_parts(question, each=False)]
     parts = [p for p in parts if len(p.weights) >= MIN_PART_WORDS]
     if len(parts) < 2:
         return 0.0

@@ -314,3 +314,11 @@ def test_two_things_asked_respectively_are_two_parts() -> None:
     ]
     assert question_parts("省里和市里分别奖多少？") == ["省里和市里分别奖多少"]  # levels: bot.levels compares them
     assert question_parts("各县区金融局的联系人信息表什么时候报？") == ["各县区金融局的联系人信息表什么时候报"]
+
+
+def test_things_asked_respectively_start_a_piece_and_name_no_document() -> None:
+    from bot.extractive import question_parts
+
+    question = "安财金〔2021〕15号和安人社〔2021〕9号对担保费分别怎么规定"
+    assert question_parts(question) == [question]  # not "2021〕15号，怎么规定"
+    assert question_parts("用人单位和职工个人各自缴纳比例是多少", each=False) == ["用人单位和职工个人各自缴纳比例是多少"]
