@@ -60,7 +60,7 @@ class _CorpusTerms(NamedTuple):
 
     version: int
     places: set[str]  # the places they are about
-    names: set[str]  # the names their titles and clauses quote
+    names: set[str]  # the names their titles and clauses quote, and their document numbers
     text: str  # all their text, lower case
 
 
@@ -258,19 +258,21 @@ class Assistant:
         return self._with_opening(question, cited) if asks_document(question) else cited
 
     def _cover_documents(self, question: str, cited: list[Hit], filters: Filters | None) -> list[Hit]:
-        """Cite, for each document the question names by its number ("省349号通知和豫政办明电〔2022〕13号
-        通知分别定的多少"), that document's best clause when none of it is cited yet."""
+        """Lead with the documents the question names by number ("349号通知的落款日期是哪天",
+        "省349号通知和豫政办明电〔2022〕13号通知分别定的多少"): each one's cited clauses, or its best
+        clause when none is cited, before the clauses of other documents."""
         numbers = {p.doc_number for p in self.kb.policies() if p.doc_number}
         named = named_documents(question, numbers)
-        if len(named) < MIN_NAMED_DOCUMENTS:
+        if not named:
             return cited
-        have = {h.clause.doc_number for h in cited}
-        added = []
+        theirs: list[Hit] = []
         for number in named:
-            if number not in have:
+            mine = [h for h in cited if h.clause.doc_number == number]
+            if not mine:
                 found = self._retrieve(question, replace(filters or Filters(), doc_number=number), vectors=False)
-                added += found[:1]
-        return [cited[0], *added, *cited[1:]] if added else cited
+                mine = found[:1]
+            theirs += mine
+        return [*theirs, *(h for h in cited if h not in theirs)]
 
     def _with_opening(self, question: str, cited: list[Hit]) -> list[Hit]:
         """For a question about the document itself, the cited policy's opening clause (its number,
@@ -363,7 +365,7 @@ class Assistant:
         clauses = self.kb.clauses()
         names = policy_names(policy.title for policy in policies) | {
             name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
-        }
+        } | {policy.doc_number for policy in policies if policy.doc_number}  # "豫政办明电〔2022〕13号是哪天发的"
         text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
         self._covered = _CorpusTerms(version, places, names, text)
         return self._covered
@@ -401,7 +403,6 @@ def _quoting(hit: Hit, sentence: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-MIN_NAMED_DOCUMENTS = 2  # one document named is what the search finds; two compared must both be cited
 # "省349号通知", "安阳市176号通知": a number a document is called by (not "武14号建议", "0831号建议")
 _SHORT_NUMBER = re.compile(r"(?<![\d〕\]])(\d{2,4})号(?=通知|文件|文|措施|意见|办法|方案)")
 

@@ -123,7 +123,7 @@ def kinds_asked(question: str) -> list[str]:
 
 
 # "网址是多少", "邮箱多少": a place to go or write to, not a figure
-_ASKS_ADDRESS = re.compile(r"(?:网址|网站|邮箱|地址|账号|编号|代码)[^，,。？?]{0,3}多少")
+_ASKS_ADDRESS = re.compile(r"(?:网址|网站|邮箱|地址)[^，,。？?]{0,3}多少")
 _ASKS_RATE_FIGURE = re.compile(r"多少|几|多大|多高|多低|百分之|怎么算|标准")
 _FIGURE_NAMES = re.compile(r"比例|税率|费率|利率|金额|额度")
 _WHETHER = re.compile(r"吗|能否|是否|有没有|会不会|能不能|可不可以|可否")

@@ -417,3 +417,11 @@ def test_two_documents_compared_are_both_cited(assistant: Assistant) -> None:
     answer = assistant.ask("2022年的技改投资增速目标，省发改委工信厅的349号通知和省政府办公厅豫政办明电〔2022〕13号通知分别定的多少？")
     cited = {c.doc_number for c in answer.citations}
     assert {"豫发改工业〔2022〕349号", "豫政办明电〔2022〕13号"} <= cited
+
+
+def test_a_document_named_by_number_leads_the_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("349号通知的落款日期是哪天？")
+    assert answer.citations[0].doc_number == "豫发改工业〔2022〕349号"
+    assert "（豫发改工业〔2022〕349号，2022年4月24日印发）" in answer.answer.splitlines()[1]
+    # a document number alone makes a policy question
+    assert assistant.ask("豫政办明电〔2022〕13号是哪天发的？").answered
