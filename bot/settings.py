@@ -24,7 +24,7 @@ class Settings(RetrievalSettings):
     llm_temperature: float = Field(0.1, description="Sampling temperature for the LLM.")
     top_k: int = Field(5, description="Clauses retrieved for an answer.")
     refusal_threshold: float = Field(
-        0.30, description="Coverage of the question by the best clause under which nothing counts as relevant (calibrated over all gold sets by benchmarks/threshold_sweep.py)."
+        0.28, description="Coverage of the question by the best clause under which nothing counts as relevant (calibrated over all gold sets by benchmarks/threshold_sweep.py)."
     )
     max_answer_chars: int = Field(600, description="Target length of an answer body.")
     memory_turns: int = Field(6, description="Earlier turns kept per session for follow-up questions.")
