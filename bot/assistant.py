@@ -62,6 +62,7 @@ class _CorpusTerms(NamedTuple):
     places: set[str]  # the places they are about
     names: set[str]  # the names their titles and clauses quote, and their document numbers
     text: str  # all their text, lower case
+    numbers: set[str]  # their document numbers
 
 
 class QuestionError(ValueError):
@@ -79,7 +80,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered = _CorpusTerms(-1, set(), set(), "")
+        self._covered = _CorpusTerms(-1, set(), set(), "", set())
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -261,8 +262,7 @@ class Assistant:
         """Lead with the documents the question names by number ("349号通知的落款日期是哪天",
         "省349号通知和豫政办明电〔2022〕13号通知分别定的多少"): each one's cited clauses, or its best
         clause when none is cited, before the clauses of other documents."""
-        numbers = {p.doc_number for p in self.kb.policies() if p.doc_number}
-        named = named_documents(question, numbers)
+        named = named_documents(question, self._corpus_terms().numbers)
         if not named:
             return cited
         theirs: list[Hit] = []
@@ -363,11 +363,12 @@ class Assistant:
         # the names titles quote, and the longer ones clauses quote ("安阳 亲清恳谈日 每月哪天"; not
         # three-character sayings such as “红绿灯”, “一对一”)
         clauses = self.kb.clauses()
+        numbers = {policy.doc_number for policy in policies if policy.doc_number}
         names = policy_names(policy.title for policy in policies) | {
             name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
-        } | {policy.doc_number for policy in policies if policy.doc_number}  # "豫政办明电〔2022〕13号是哪天发的"
+        } | numbers  # "豫政办明电〔2022〕13号是哪天发的"
         text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
-        self._covered = _CorpusTerms(version, places, names, text)
+        self._covered = _CorpusTerms(version, places, names, text, numbers)
         return self._covered
 
 
