@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from bot.asking import punctuated
+from bot.asking import intents, punctuated
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
 from bot.dates import missing_quarter, missing_year, past_end
-from bot.extractive import intents
 from bot.feedback import FeedbackStore
 from bot.figures import asks_for_money, deferred_figure, figure_first, lacks_figure, unindexed_subject
 from bot.followup import level_asked, standalone_question

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.extractive import FILL_CHARS, Extract, overlap, pick_sentences, question_parts, word_weights
+from bot.asking import question_parts
+from bot.extractive import FILL_CHARS, Extract, overlap, pick_sentences, word_weights
 from bot.levels import LEVEL_TOKENS, level_of_part
 from bot.scope import names_place, places_in
 from bot.types import Citation

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bot.asking import ASKING, asked_text
-from bot.extractive import TELLS_BEFORE, intents, pick_sentences, question_parts
+from bot.asking import ASKING, TELLS_BEFORE, asked_text, intents, question_parts
+from bot.extractive import pick_sentences
 from bot.scope import names_place, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, text_words, tokenize

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extractive import question_parts
+from bot.asking import question_parts
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import query_groups, text_words
 from retrieval.support import GRANTS, SENTENCE

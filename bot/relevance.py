@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.asking import ASKING
-from bot.extractive import question_parts
+from bot.asking import ASKING, question_parts
 from bot.scope import PLACES, places_in
 from retrieval.hybrid_search import Coverage
 from retrieval.lexical import clause_words, query_groups

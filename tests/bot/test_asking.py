@@ -1,4 +1,4 @@
-"""Reading what a question asks: its pauses, its asking pieces, what the caller only tells."""
+"""Reading what a question asks: its intents, parts and pauses, its asking pieces, what the caller only tells."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.extractive import _INTENTS, FILL_CHARS, asking_piece, intents, pick_sentences
+from bot.asking import INTENTS, asking_piece, intents, question_parts
+from bot.extractive import FILL_CHARS, pick_sentences
 from retrieval.types import Clause, Hit
 
 GAZELLE = (
@@ -263,7 +264,7 @@ def test_what_a_breach_costs_is_a_consequence() -> None:
 
 
 def test_a_year_or_the_day_a_rule_takes_effect_is_no_span_of_time() -> None:
-    spans = _INTENTS["duration"][1]
+    spans = INTENTS["duration"][1]
     assert spans.search("在每月正常发布一批《公告》基础上，每两个月增发一批《公告》。")
     assert not spans.search("本办法自发布之日起施行，2010年公布的暂行办法同时废止。")
 
@@ -306,8 +307,6 @@ def test_a_long_yes_no_question_asks_whether_it_is_allowed() -> None:
 
 
 def test_two_things_asked_respectively_are_two_parts() -> None:
-    from bot.extractive import question_parts
-
     assert question_parts("超标排放和危险废物贮存不规范，分别要控制在什么程度？") == [
         "超标排放，要控制在什么程度",
         "危险废物贮存不规范，要控制在什么程度",
@@ -317,8 +316,6 @@ def test_two_things_asked_respectively_are_two_parts() -> None:
 
 
 def test_things_asked_respectively_start_a_piece_and_name_no_document() -> None:
-    from bot.extractive import question_parts
-
     question = "安财金〔2021〕15号和安人社〔2021〕9号对担保费分别怎么规定"
     assert question_parts(question) == [question]  # not "2021〕15号，怎么规定"
     assert question_parts("用人单位和职工个人各自缴纳比例是多少", each=False) == ["用人单位和职工个人各自缴纳比例是多少"]
