@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, QuestionError, _with_continuations, asks_document, named_documents
+from bot.assistant import Assistant, QuestionError
+from bot.documents import asks_document, named_documents, with_continuations
 from bot.settings import Settings
 from retrieval.types import Clause, Filters, Hit
 from tests.conftest import make_settings
@@ -390,12 +391,12 @@ def _part(label: str, order: int, policy: str = "p1") -> Hit:
 def test_a_cited_clause_brings_its_continuation_when_it_was_found() -> None:
     # the end of a 承诺书 too long for one clause ("如有虚假承诺…全额补缴") answers "会怎么处理"
     head, rest, other = _part("附件三、", 4), _part("附件三、（续1）", 5), _part("附件四、", 6)
-    assert _with_continuations([head, other], [head, other, rest]) == [head, rest, other]
-    assert _with_continuations([head], [head, other]) == [head]  # not found: nothing added
+    assert with_continuations([head, other], [head, other, rest]) == [head, rest, other]
+    assert with_continuations([head], [head, other]) == [head]  # not found: nothing added
     elsewhere = _part("附件三、（续1）", 5, policy="p2")
-    assert _with_continuations([head], [head, elsewhere]) == [head]  # another policy's
+    assert with_continuations([head], [head, elsewhere]) == [head]  # another policy's
     second = _part("附件三、（续2）", 6)
-    assert _with_continuations([rest], [rest, second]) == [rest, second]
+    assert with_continuations([rest], [rest, second]) == [rest, second]
 
 
 def test_a_target_of_a_covered_place_is_a_policy_question(assistant: Assistant) -> None:
