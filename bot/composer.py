@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from bot.asking import question_parts
-from bot.extractive import FILL_CHARS, Extract, overlap, pick_sentences, word_weights
+from bot.extractive import FILL_CHARS, Extract, Weights, overlap, pick_sentences, word_weights
 from bot.levels import LEVEL_TOKENS, level_of_part
 from bot.scope import names_place, places_in
 from bot.types import Citation
@@ -90,7 +90,7 @@ def cover_parts(
             continue  # "洛阳呢？", "省里呢？": nothing but a place or a level to look for
         weights = word_weights(part, idf)
 
-        def about(hit: Hit, weights: dict[str, float] = weights) -> float:
+        def about(hit: Hit, weights: Weights = weights) -> float:
             return overlap(weights, words_of(hit))
 
         level = level_of_part(part) if levels else None

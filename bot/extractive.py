@@ -116,7 +116,7 @@ def pick_sentences(
 
 
 def _fill(
-    chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: int, weights: dict[str, float]
+    chosen: list[_Candidate], pool: list[_Candidate], upto: int, limit: int, weights: Weights
 ) -> None:
     """Add to a short answer, up to ``upto`` characters, the next best sentences of its first
     FILL_RANKS clauses: the words of "能申请什么" are in "奖励50万元" but not in the 申报条件 beside it.
@@ -290,11 +290,11 @@ def word_weights(text: str, idf: dict[str, float] | None) -> Weights:
     return weights
 
 
-def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
+def overlap(weights: Weights, tokens: AbstractSet[str]) -> float:
     """The IDF-weighted share of the weighed words that ``tokens`` holds. A set of alternatives weighs
     as its heaviest word and is held by its heaviest word held ("规模标准减按80%执行" says what
     "门槛能不能低一点" asks)."""
-    groups = getattr(weights, "alternatives", ())
+    groups = weights.alternatives
     alone = [t for t in weights if not any(t in g for g in groups)]
     total = sum(weights[t] for t in alone) + sum(max(weights[t] for t in g) for g in groups)
     found = sum(weights[t] for t in alone if t in tokens)
@@ -303,7 +303,7 @@ def overlap(weights: dict[str, float], tokens: AbstractSet[str]) -> float:
 
 
 def _best_for_part(
-    part: str, pool: list[_Candidate], whole: dict[str, float], idf: dict[str, float] | None,
+    part: str, pool: list[_Candidate], whole: Weights, idf: dict[str, float] | None,
     titles: list[frozenset[str]],
 ) -> _Candidate | None:
     """The sentence that best answers one part, judged by the part's own words and answer shape.
@@ -332,7 +332,7 @@ def _flat(sentence: str) -> str:
     return re.sub(r"[\s（）()，,、；;：:。]", "", sentence)
 
 
-def _score(sentence: str, tokens: frozenset[str], weights: dict[str, float], wanted: list[str]) -> float:
+def _score(sentence: str, tokens: frozenset[str], weights: Weights, wanted: list[str]) -> float:
     """IDF-weighted share of the question's words in the sentence, plus bonuses for answer shapes."""
     bonus = sum(0.3 for name in wanted if INTENTS[name][1].search(sentence))
     if "amount" in wanted and _NUMBER.search(sentence):
