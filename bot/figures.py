@@ -125,8 +125,10 @@ def kinds_asked(question: str) -> list[str]:
 # "网址是多少", "邮箱多少": a place to go or write to, not a figure
 _ASKS_ADDRESS = re.compile(r"(?:网址|网站|邮箱|地址)[^，,。？?]{0,3}多少")
 _ASKS_RATE_FIGURE = re.compile(r"多少|几|多大|多高|多低|百分之|怎么算|标准")
-_FIGURE_NAMES = re.compile(r"比例|税率|费率|利率|金额|额度")
 _WHETHER = re.compile(r"吗|能否|是否|有没有|会不会|能不能|可不可以|可否")
+_FIGURE_NAME = re.compile(r"利率|费率|税率|比例|额度|金额|标准")  # a figure asked by its name
+_ASKS_DAY = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几号|几月几日")
+_ASKS_SPAN = re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个?月|多少年")
 
 
 def names_figure_only(asking: str) -> bool:
@@ -134,9 +136,7 @@ def names_figure_only(asking: str) -> bool:
     提取额度能提高吗？", "出口信用保险费率有降低吗？" ask whether, not how much ("补贴比例？" asks it)."""
     if not _WHETHER.search(asking) or _ASKS_RATE_FIGURE.search(asking):
         return False
-    return not _ASKS_FIGURE.search(_FIGURE_NAMES.sub("", asking))
-_ASKS_DAY = re.compile(r"哪天|哪一天|什么时候|啥时候|何时|几号|几月几日")
-_ASKS_SPAN = re.compile(r"多久|多长时间|几天|几个月|几年|多少天|多少个?月|多少年")
+    return not _ASKS_FIGURE.search(_FIGURE_NAME.sub("", asking))
 
 
 def asks_for_money(question: str) -> bool:
@@ -162,9 +162,9 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     if kinds:
         return _figure_coverage(question, hits[:3], kinds, idf or {}) < MIN_FIGURE_COVERAGE
     asking = asked_text(question)
-    if not _ASKS_FIGURE.search(asking) or names_figure_only(asking) or _ASKS_ADDRESS.search(asking):
+    if "amount" not in wanted or not _ASKS_FIGURE.search(asking):
         return False
-    if "amount" not in wanted:
+    if names_figure_only(asking) or _ASKS_ADDRESS.search(asking):
         return False
     extracts = pick_sentences(question, hits[:2], budget, idf)
     return not any(_STATES_FIGURE.search(s) for ex in extracts for s in ex.sentences)
@@ -196,7 +196,6 @@ _DEFERS = re.compile(
     r"|(?:继续|延续)(?:实施|执行)[^，,。；]{0,20}(?:补贴|补助|奖励|奖补)"
 )
 _PIECE = re.compile(r"[^，,。；！？\n]+")
-_FIGURE_NAME = re.compile(r"利率|费率|税率|比例|额度|金额|标准")
 MIN_DEFERRING_COVERAGE = 0.5  # of a question part's subject a deferring sentence must hold
 
 
