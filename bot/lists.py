@@ -106,8 +106,7 @@ def _headed_items(members: list[_Candidate], chosen: list[_Candidate], asked: Ab
             continue
         first = mine[0]
         cut = _HEAD_END.search(first.text, MIN_HEAD_CHARS)
-        long = cut is not None and len(first.text) > MAX_ITEM_CHARS
-        if cut and long and not _tells_more(first.text[: cut.start()], first.text[cut.start() :], asked):
+        if cut and len(first.text) > MAX_ITEM_CHARS and not _tells_more(first.text[: cut.start()], first.text[cut.start() :], asked):
             first = replace(first, text=first.text[: cut.start()] + "…")
         items.append(first)
     return items
