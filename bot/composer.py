@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from bot.asking import question_parts
+from bot.documents import asks_issue_date
 from bot.extractive import FILL_CHARS, Extract, Weights, overlap, pick_sentences, word_weights
 from bot.levels import LEVEL_TOKENS, level_of_part
 from bot.scope import names_place, places_in
@@ -15,13 +16,6 @@ from retrieval.lexical import clause_words, query_groups
 from retrieval.types import Clause, Hit
 
 _LEVEL_LABEL = {"国家": "国家", "省": "省级", "市": "市级", "县": "县级"}
-# "是什么文号、哪天发的", "哪天印发的", "落款日期": the day a document was issued
-_ASKS_ISSUED = re.compile(
-    r"(?:哪天|哪一天|什么时候|何时|哪年|几月|日期|时间)[^，,。？?]{0,3}(?:发(?![钱放到给])|印发|出台|下发|发布|签发|公布|出的)"
-    r"|(?:发|印发|出台|下发|发布|签发|公布)[^，,。？?]{0,3}(?:哪天|日期|时间|什么时候)|落款|成文日期|发文日期"
-)
-# a document asked about: "…通知/文件/文号…哪天发的" ("留抵退税什么时候发钱" asks when money is paid)
-_DOCUMENT_WORD = re.compile(r"文件|通知|文号|〔|号|办法|意见|方案|答复|函|规定|措施|细则")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -140,7 +134,7 @@ def compose(
     then with none.
     """
     fill = min(budget, FILL_CHARS)
-    dated = _ASKS_ISSUED.search(question) is not None and _DOCUMENT_WORD.search(question) is not None
+    dated = asks_issue_date(question)
     text, citations = _composed(hits, pick_sentences(question, hits, budget, idf, fill=fill), budget, dated)
     for less in (fill - (len(text) - budget), 0):
         if len(text) <= budget:

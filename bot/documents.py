@@ -25,6 +25,20 @@ def asks_document(question: str) -> bool:
     return bool(_ASKS_DOCUMENT.search(question)) and not _PAPERS.search(question) and "materials" not in intents(question)
 
 
+# "是什么文号、哪天发的", "哪天印发的", "落款日期": the day a document was issued
+_ASKS_ISSUED = re.compile(
+    r"(?:哪天|哪一天|什么时候|何时|哪年|几月|日期|时间)[^，,。？?]{0,3}(?:发(?![钱放到给])|印发|出台|下发|发布|签发|公布|出的)"
+    r"|(?:发|印发|出台|下发|发布|签发|公布)[^，,。？?]{0,3}(?:哪天|日期|时间|什么时候)|落款|成文日期|发文日期"
+)
+# a document asked about: "…通知/文件/文号…哪天发的" ("留抵退税什么时候发钱" asks when money is paid)
+_DOCUMENT_WORD = re.compile(r"文件|通知|文号|〔|号|办法|意见|方案|答复|函|规定|措施|细则")
+
+
+def asks_issue_date(question: str) -> bool:
+    """Whether the question asks the day a document was issued ("是什么文号、哪天发的")."""
+    return _ASKS_ISSUED.search(question) is not None and _DOCUMENT_WORD.search(question) is not None
+
+
 def with_opening(question: str, cited: list[Hit], policy_clauses: Callable[[str], list[Clause]]) -> list[Hit]:
     """For a question about the document itself, the cited policy's opening clause (its number,
     issuer, date, and the notice it forwards: "省厅哪个文件") and the clause saying when it takes
