@@ -58,8 +58,12 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
             continue  # "在安阳办贷款" may rest on a provincial rule
         if any(city in f"{h.clause.region}{h.clause.title}{lead_body(h.clause.issuer)}" for h in hits[:3]):
             continue  # the city's own policy, or one addressed to it
-        if any(h.clause.text.count(city) >= 2 for h in hits[:3]):
-            continue  # a clause about the city (a province's reply on its industry), not a passing mention
+        # a clause about the city (a province's reply on its industry), not a passing mention; not
+        # when the city's government acts: "郴州市对有色金属企业上市有什么奖励" asks 郴州's own reward
+        if not _CITY_ACTS.match(question, acts.start() + len(city)) and any(
+            h.clause.text.count(city) >= 2 for h in hits[:3]
+        ):
+            continue
         if not re.search(rf"{city}(?:市|县|区)", question) and any(
             h.clause.level == "省" and PLACES[city] in f"{h.clause.region}{h.clause.title}" for h in hits[:3]
         ):
@@ -67,6 +71,8 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
         return city
     return None
 
+
+_CITY_ACTS = re.compile(r"(?:市|县|区)(?:政府|人民政府|财政)?(?:对|给|出台)")
 
 MIN_ASKED_SHARE = 0.4  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
 

@@ -283,6 +283,10 @@ _ANYANG_HIGH_TECH = _hit("其他企业首次认定为高新技术企业的，奖
 _HENAN_FULL_LOAD = Hit(Clause(text="对2022年第一季度满负荷生产的规上工业企业，给予20万元的财政奖励。", title="河南省满负荷生产奖励通知",
                               source="t.txt", level="省", region="河南省"), score=1.0, coverage=0.6)
 _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足六个方面指标。", "优质中小企业梯度培育管理暂行办法")
+_HUNAN_ON_CHENZHOU = _hit(
+    "省工信厅在郴州市共培育认定37家新材料企业，支持郴州市形成有色金属产业集聚发展格局。", "湖南省工业和信息化厅对建议的答复",
+    region="湖南省",
+)
 
 
 @pytest.mark.parametrize(
@@ -313,6 +317,9 @@ _NATIONAL_GIANTS = _hit("专精特新“小巨人”企业认定需同时满足�
         # a keyword query led by a city may rest on a provincial or national rule
         ("南阳 满负荷生产 奖励", [_HENAN_FULL_LOAD], None),
         ("安阳 高企 首次认定 奖励", [_ANYANG_HIGH_TECH], None),
+        # a province's reply about the city answers what the city gets, not what the city's own office grants
+        ("郴州有色金属企业有什么支持？", [_HUNAN_ON_CHENZHOU], None),
+        ("郴州市对有色金属企业上市有什么奖励？", [_HUNAN_ON_CHENZHOU], "郴州"),
     ],
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:
