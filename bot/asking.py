@@ -154,13 +154,18 @@ def asking_pieces(question: str) -> list[str]:
 def asked_text(question: str) -> str:
     """The question without the caller's story ("听说有个试点额度，我们能不能参加？" asks no 额度), and
     without a piece asking what a rule says ("费率是怎么说的"), unless 多少/几 asks for a figure anyway."""
+    return "".join(asked_pieces(question))
+
+
+def asked_pieces(question: str) -> list[str]:
+    """The pieces of ``asked_text``, each with its punctuation."""
     pieces = [
         p for p in _pieces(question)
         if not p.endswith(_INTRODUCES) and (ASKING.search(p) or not _STORY.search(p))
     ]
     if not _HOW_MUCH.search(question):
         pieces = [p for p in pieces if not _WHAT_SAID.search(p)]
-    return "".join(pieces)
+    return pieces
 
 
 def _pieces(question: str) -> list[str]:

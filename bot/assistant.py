@@ -27,6 +27,7 @@ from bot.memory import Memory, Turn
 from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
 from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
+from bot.subjects import clause_sentences, unnamed_title, unnamed_topic
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
@@ -50,6 +51,7 @@ class _CorpusTerms(NamedTuple):
     names: set[str]  # the names their titles and clauses quote, and their document numbers
     text: str  # all their text, lower case
     numbers: set[str]  # their document numbers
+    sentences: str  # their sentences, one a line, as titles are looked for in them
 
 
 class QuestionError(ValueError):
@@ -67,7 +69,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered = _CorpusTerms(-1, set(), set(), "", set())
+        self._covered = _CorpusTerms(-1, set(), set(), "", set(), "")
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -304,6 +306,9 @@ class Assistant:
         unknown = unindexed_subject(question, terms.text)
         if unknown:
             return f"已收录的政策中没有提到“{unknown}”。"
+        named = unnamed_title(question, terms.sentences) or unnamed_topic(question, terms.text)
+        if named:
+            return f"已收录的政策中没有关于“{named}”的规定。"
         return ""
 
     def _about_covered_place(self, question: str, places: set[str]) -> bool:
@@ -342,7 +347,8 @@ class Assistant:
             name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
         } | numbers  # "豫政办明电〔2022〕13号是哪天发的"
         text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
-        self._covered = _CorpusTerms(version, places, names, text, numbers)
+        sentences = clause_sentences(f"{c.title}{c.text}" for c in clauses)
+        self._covered = _CorpusTerms(version, places, names, text, numbers, sentences)
         return self._covered
 
 

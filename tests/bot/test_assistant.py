@@ -266,6 +266,20 @@ def test_a_fee_no_policy_names_is_refused_naming_it(assistant: Assistant) -> Non
     assert assistant.ask("小微企业不动产登记的工本费能免吗？").answered  # 工本费 is in a clause
 
 
+@pytest.mark.parametrize(
+    ("question", "unnamed"),
+    [("安阳对获得中国质量奖的企业奖励多少？", "中国质量奖"), ("无人机企业在安阳有什么专项补贴？", "无人机")],
+)
+def test_support_for_what_no_policy_names_is_refused_naming_it(
+    assistant: Assistant, question: str, unnamed: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.answered is False
+    assert f"已收录的政策中没有关于“{unnamed}”的规定" in answer.answer
+    assert answer.citations == []
+    assert assistant.ask("安阳对获得国家科学技术进步奖的第一完成单位奖励多少？").answered  # a title Anyang prices
+
+
 def test_a_time_after_a_measure_ends_is_refused_quoting_its_end(assistant: Assistant) -> None:
     answer = assistant.ask("工伤保险费率下调听说执行到2023年4月底。那2023年5月以后还接着降吗？")
     assert answer.answered is False
