@@ -197,6 +197,7 @@ _DEFERS = re.compile(
     r"|(?:提高|降低|调整|扩大)[^，,。；]{0,20}(?:比例|标准|额度|幅度)$"  # "推动进一步提高…加计扣除比例"
 )
 _PIECE = re.compile(r"[^，,。；！？\n]+")
+_CONFIRMS = re.compile(r"是(?:不是)?\d+(?:\.\d+)?\s*[%％]|是百分之")  # a figure the caller asks to confirm
 MIN_DEFERRING_COVERAGE = 0.5  # of a question part's subject a deferring sentence must hold
 
 
@@ -218,6 +219,8 @@ def deferred_figure(question: str, hits: list[Hit], idf: dict[str, float]) -> tu
     asks = [piece for part in question_parts(question) for piece in _asks_of(part)]
     found: tuple[Hit, str] | None = None
     for ask in asks:
+        if found and _CONFIRMS.search(ask):
+            continue  # "…比例是多少？制造业是100%吗？": the share just asked, to confirm, is not stated either
         deferred = _deferring(ask, hits, places, idf)
         if deferred is None:
             return None
