@@ -27,7 +27,7 @@ from bot.memory import Memory, Turn
 from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
 from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
-from bot.subjects import clause_sentences, unnamed_title, unnamed_topic
+from bot.subjects import clause_sentences, ungranted, unnamed_title, unnamed_topic
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
@@ -309,6 +309,9 @@ class Assistant:
         named = unnamed_title(question, terms.sentences) or unnamed_topic(question, terms.text)
         if named:
             return f"已收录的政策中没有关于“{named}”的规定。"
+        priced = ungranted(question, terms.text, terms.sentences)
+        if priced:
+            return f"已收录的政策中没有给“{priced}”的奖补规定。"
         return ""
 
     def _about_covered_place(self, question: str, places: set[str]) -> bool:

@@ -189,3 +189,53 @@ def _joined(word: str, corpus: str) -> bool:
         if word[:cut] in corpus and word[cut:] in corpus:
             return True
     return len(word) >= 3 and word[-1] in _PLACE_KIND and word[:-1] in corpus
+
+
+# a piece that only names what is supported and asks how much: "商标注册奖励多少？"
+_PRICED = re.compile(
+    r"(?P<topic>[\u4e00-\u9fffA-Za-z]{2,8}?)的?(?:奖励|补贴|补助|奖补)(?:是?多少钱?|标准是?多少|标准|怎么算|有多少)?[？?]?"
+)
+_NOT_PRICED = re.compile(r"^[有没给按能还要想对在是那这每一政市省县]")  # "有没有一次性…", "给个人多少…"
+_GRANTS = re.compile(r"奖|补|贴|扶持|支持|优惠|减|免|退|给予")
+
+
+def ungranted(question: str, corpus: str, sentences: str) -> str | None:
+    """What a question only names to ask its reward or subsidy ("安阳商标注册奖励多少？"), when its
+    words are the texts' but no sentence holding them all grants anything, or None.
+
+    ``corpus`` is all the texts, lower case; ``sentences`` their sentences as ``clause_sentences``
+    returns them. A name in words the texts do not hold is left alone: it may be a caller's words for
+    theirs (充电桩 is named, 买房 is their 购房).
+    """
+    places = sorted(places_in(question), key=len, reverse=True)
+    for piece in filter(ASKING.search, asked_pieces(question)):
+        for place in places:
+            piece = re.sub(rf"^{place}[省市县]?", "", piece)
+        priced = _PRICED.fullmatch(_LEVEL_FIRST.sub("", piece))
+        if not priced or _NOT_PRICED.match(priced.group("topic")):
+            continue
+        topic = re.sub(rf"^{_GAINED}", "", priced.group("topic"))  # "获得国高认定奖励多少": what was gained
+        groups = query_groups(topic)
+        held = {word: any(m in corpus for m in members) for word, members in groups}
+        known = {word for word in held if held[word] or _joined(word, corpus)}  # 商标注册 is 商标 and 注册
+        words, unknown = [], False
+        for word, members in groups:
+            if len(word) < 2:
+                continue
+            if held[word]:
+                words.append(members)
+            elif word not in known and not any(word in w for w in known):  # 标注 is a cut of 商标注册
+                unknown = True
+        if words and not unknown and not _granted(words, sentences):
+            return topic
+    return None
+
+
+def _granted(words: list[frozenset[str]], sentences: str) -> bool:
+    """Whether a sentence holds each word, or a word standing for it, and grants something."""
+    return any(
+        _GRANTS.search(sentence) and all(any(m in sentence for m in members) for members in words[1:])
+        for stand_in in words[0]
+        for found in re.finditer(re.escape(stand_in), sentences)
+        for sentence in [_sentence_at(sentences, found.start())]
+    )

@@ -10,6 +10,7 @@ ASKS_SCOPE = re.compile(r"(?:县|区|乡|镇)[^，。？?]{0,12}(?:能|可以|�
 # Colloquial or short form -> the words the policy texts use.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "高企": ("高新技术企业",),
+    "国高": ("国家高新技术企业", "高新技术企业"),
     "高新企业": ("高新技术企业",),
     "科小": ("科技型中小企业",),
     "科技进步奖": ("科学技术进步奖",),

@@ -280,6 +280,13 @@ def test_support_for_what_no_policy_names_is_refused_naming_it(
     assert assistant.ask("安阳对获得国家科学技术进步奖的第一完成单位奖励多少？").answered  # a title Anyang prices
 
 
+def test_a_reward_for_what_no_clause_grants_is_refused_naming_it(assistant: Assistant) -> None:
+    answer = assistant.ask("安阳商标注册奖励多少？")
+    assert answer.answered is False
+    assert "已收录的政策中没有给“商标注册”的奖补规定" in answer.answer
+    assert assistant.ask("被认定为国高企业奖励多少").answered  # 国高: 国家高新技术企业
+
+
 def test_a_time_after_a_measure_ends_is_refused_quoting_its_end(assistant: Assistant) -> None:
     answer = assistant.ask("工伤保险费率下调听说执行到2023年4月底。那2023年5月以后还接着降吗？")
     assert answer.answered is False

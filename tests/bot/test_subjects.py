@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.subjects import clause_sentences, unnamed_title, unnamed_topic
+from bot.subjects import clause_sentences, ungranted, unnamed_title, unnamed_topic
 
 _CLAUSES = clause_sentences(
     [
@@ -15,6 +15,8 @@ _CLAUSES = clause_sentences(
         "其他企业首次认定为高新技术企业的，奖励15万元。",
         "对获得省级智能制造、工业互联网、大数据产业发展等试点示范的企业，给予一次性奖励50万元。",
         "支持发展直播电商，扩大线上流量；对我市主导产业的项目给予专项奖励。",
+        "品牌已经国家知识产权局商标局正式注册。",
+        "在我市注册的企业，按规定享受政策。",
     ]
 )
 _CORPUS = _CLAUSES
@@ -63,3 +65,17 @@ def test_a_title_gained_must_be_named_by_a_clause(question: str, unnamed: str | 
 )
 def test_a_trade_asked_support_for_must_be_named_by_a_clause(question: str, unnamed: str | None) -> None:
     assert unnamed_topic(question, _CORPUS) == unnamed
+
+
+@pytest.mark.parametrize(
+    ("question", "priced"),
+    [
+        ("安阳商标注册奖励多少？", "商标注册"),  # 商标 and 注册 are named, never with a grant
+        ("获得高新技术企业认定奖励多少？", None),
+        ("首次认定高企奖励多少", None),  # 高企: 高新技术企业
+        ("买房补贴多少？", None),  # a caller's word for the texts' 购房
+        ("有没有一次性入库奖励？", None),  # no name, a question whether
+    ],
+)
+def test_a_name_priced_must_be_granted_in_a_sentence(question: str, priced: str | None) -> None:
+    assert ungranted(question, _CORPUS, _CLAUSES) == priced
