@@ -9,7 +9,7 @@ from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent
 GATED_QA = [EVAL_DIR / "qa.jsonl", EVAL_DIR / "dev_qa.jsonl"]  # the sets the issues' targets are on
-DEFAULT_QA = [*GATED_QA, *(EVAL_DIR / f"holdout{n}_qa.jsonl" for n in ("", *range(2, 33)))]
+DEFAULT_QA = [*GATED_QA, *(EVAL_DIR / f"holdout{n}_qa.jsonl" for n in ("", *range(2, 35)))]
 # held out from every choice made on the figures (calibration sweeps): measured, never tuned on
 BLIND_QA = [EVAL_DIR / "holdout8_qa.jsonl"]
 
