@@ -58,21 +58,19 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
             continue  # "在安阳办贷款" may rest on a provincial rule
         if any(city in f"{h.clause.region}{h.clause.title}{lead_body(h.clause.issuer)}" for h in hits[:3]):
             continue  # the city's own policy, or one addressed to it
-        # a clause about the city (a province's reply on its industry), not a passing mention; not
-        # when the city's government acts: "郴州市对有色金属企业上市有什么奖励" asks 郴州's own reward
-        if not _CITY_ACTS.match(question, acts.start() + len(city)) and any(
-            h.clause.text.count(city) >= 2 for h in hits[:3]
-        ):
-            continue
-        if not re.search(rf"{city}(?:市|县|区)", question) and any(
+        # the city's government acts: "郴州市对有色金属企业上市有什么奖励", "郑州对首次认定的高企奖励多少"
+        city_acts = _CITY_ACTS.match(question, acts.start() + len(city)) is not None
+        if not city_acts and any(h.clause.text.count(city) >= 2 for h in hits[:3]):
+            continue  # a clause about the city (a province's reply on its industry), not a passing mention
+        if not (city_acts or re.search(rf"{city}(?:市|县|区)", question)) and any(
             h.clause.level == "省" and PLACES[city] in f"{h.clause.region}{h.clause.title}" for h in hits[:3]
         ):
-            continue  # "信阳的满负荷奖励多少": the province's rule covers its cities; "信阳市对…" asks the city's
+            continue  # "信阳的满负荷奖励多少": the province's rule covers its cities; "信阳市…" asks the city's
         return city
     return None
 
 
-_CITY_ACTS = re.compile(r"(?:市|县|区)(?:政府|人民政府|财政)?(?:对|给|出台)")
+_CITY_ACTS = re.compile(r"(?:市|县|区)?(?:政府|人民政府|财政)?(?:对(?![接口比应照外])|给|出台)")
 
 MIN_ASKED_SHARE = 0.4  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone
 

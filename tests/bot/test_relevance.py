@@ -326,6 +326,8 @@ _HUNAN_ON_CHENZHOU = _hit(
         # a province's rule covers its cities, unless the city's own office is asked
         ("信阳的满负荷奖励多少？", [_HENAN_FULL_LOAD], None),
         ("信阳市对满负荷生产奖励多少？", [_HENAN_FULL_LOAD], "信阳"),
+        ("郑州对首次认定的高新技术企业奖励多少钱？", [_HENAN_FULL_LOAD], "郑州"),  # the city acts, 市 or not
+        ("我们在郑州对接了银行，满负荷生产奖励多少？", [_HENAN_FULL_LOAD], None),
         # a keyword query led by a city may rest on a provincial or national rule
         ("南阳 满负荷生产 奖励", [_HENAN_FULL_LOAD], None),
         ("安阳 高企 首次认定 奖励", [_ANYANG_HIGH_TECH], None),
