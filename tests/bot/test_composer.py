@@ -159,6 +159,8 @@ def test_a_question_for_the_day_a_document_was_issued_gets_it_in_the_lead_line()
     hit = Hit(clause, score=1.0, coverage=0.8)
     answer, _ = compose("省政府办公厅这份通知是什么文号、哪天发的？", [hit], 600)
     assert "（豫政办明电〔2022〕13号，2022年5月18日印发）" in answer.splitlines()[0]
+    answer, _ = compose("这份通知是哪个单位印发的？文号和日期是什么？", [hit], 600)
+    assert "2022年5月18日印发" in answer.splitlines()[0]
     answer, _ = compose("省政府办公厅这份通知是什么文号？", [hit], 600)
     assert "印发" not in answer.splitlines()[0]
     answer, _ = compose("留抵退税什么时候发钱？", [hit], 600)  # when money is paid, not the document
