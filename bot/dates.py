@@ -48,10 +48,15 @@ _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 
 
 def missing_quarter(question: str, hits: list[Hit]) -> str | None:
     """A quarter an asking piece names ("2021年四季度满负荷的奖多少钱？") that none of the clauses
-    mentions, as "2021年第四季度"; the clauses may speak of the year's other quarters only."""
+    mentions, as "2021年第四季度"; the clauses may speak of the year's other quarters only. A quarter
+    asked without its year ("三季度满负荷的有奖吗") is missing when the clauses name it in no year."""
     asked = asking_pieces(question)
     quarters = {(y, _QUARTER_NUMBER[q]) for p in asked for y, q in _QUARTER.findall(p)}
-    if not quarters or not hits:
+    # "三季度满负荷的有奖吗": one quarter, in no year (the clauses cited may hold one of two compared)
+    bare = {_QUARTER_NUMBER[q] for p in asked for q in _BARE_QUARTER.findall(p)}
+    if len(bare) > 1 or re.search(r"20\d{2}\s*年", question):
+        bare = set()
+    if not (quarters or bare) or not hits:
         return None
     text = "".join(h.clause.text for h in hits)
     seen = {(y, _QUARTER_NUMBER[q]) for y, q in _QUARTER.findall(text)}
@@ -60,7 +65,11 @@ def missing_quarter(question: str, hits: list[Hit]) -> str | None:
     if re.search(r"每(?:个)?季度", text):
         anyyear = {1, 2, 3, 4}  # "每季度后第一个月10日前": every quarter
     missing = [(y, q) for y, q in quarters - seen if q not in anyyear]
-    return min((f"{y}年第{'一二三四'[q - 1]}季度" for y, q in missing), default=None)
+    named = anyyear | {q for _, q in seen}
+    return min(
+        [*(f"{y}年第{'一二三四'[q - 1]}季度" for y, q in missing), *(f"第{'一二三四'[q - 1]}季度" for q in bare - named)],
+        default=None,
+    )
 
 
 # "2023年5月以后还接着降吗": a month (or a year) the question asks about after, in an asking piece

@@ -255,6 +255,10 @@ def test_a_quarter_asked_about_must_be_in_the_clauses() -> None:
     assert missing_quarter("2022年第二季度满负荷生产奖励多少？", [plan]) is None
     # a quarter the caller only tells about is not asked
     assert missing_quarter("我们厂2021年第四季度一直满负荷。今年一季度的奖多少？", [rule]) is None
+    # a quarter asked in no year, named in no year by the clauses; not two compared, of which one is cited
+    assert missing_quarter("三季度满负荷生产的规上企业有没有奖励？奖多少", [rule]) == "第三季度"
+    assert missing_quarter("一季度满负荷生产的奖多少？", [rule]) is None
+    assert missing_quarter("一季度那轮和二季度那轮的奖励条件有什么区别？", [rule]) is None
 
 
 def test_an_approximate_figure_is_a_figure() -> None:
