@@ -349,8 +349,8 @@ class Assistant:
         names = policy_names(policy.title for policy in policies) | {
             name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
         } | numbers  # "豫政办明电〔2022〕13号是哪天发的"
-        text = "\n".join(f"{c.title}\n{c.text}" for c in clauses)
-        sentences = clause_sentences(f"{c.title}{c.text}" for c in clauses)
+        text = "\n".join(f"{c.title}\n{c.text}" for c in clauses).lower()
+        sentences = clause_sentences(f"{c.title}\n{c.text}" for c in clauses)
         self._covered = _CorpusTerms(version, places, names, text, numbers, sentences)
         return self._covered
 

@@ -219,8 +219,10 @@ def deferred_figure(question: str, hits: list[Hit], idf: dict[str, float]) -> tu
     asks = [piece for part in question_parts(question) for piece in _asks_of(part)]
     found: tuple[Hit, str] | None = None
     for ask in asks:
-        if found and _CONFIRMS.search(ask):
-            continue  # "…比例是多少？制造业是100%吗？": the share just asked, to confirm, is not stated either
+        if found and _CONFIRMS.search(ask) and not _FIGURE_KINDS["rate"][0].search(ask):
+            # "…比例是多少？制造业是100%吗？": the share just asked, to confirm, is not stated either
+            # (not "大型企业稳岗返还比例是50%吗？", a share of its own)
+            continue
         deferred = _deferring(ask, hits, places, idf)
         if deferred is None:
             return None

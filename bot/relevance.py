@@ -59,7 +59,10 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
         if any(city in f"{h.clause.region}{h.clause.title}{lead_body(h.clause.issuer)}" for h in hits[:3]):
             continue  # the city's own policy, or one addressed to it
         # the city's government acts: "郴州市对有色金属企业上市有什么奖励", "郑州对首次认定的高企奖励多少"
-        city_acts = _CITY_ACTS.match(question, acts.start() + len(city)) is not None
+        # …not the city a province acts for: "湖南省对郴州市给予了哪些支持"
+        city_acts = _CITY_ACTS.match(question, acts.start() + len(city)) is not None and not _FOR_CITY.search(
+            question[: acts.start()]
+        )
         if not city_acts and any(h.clause.text.count(city) >= 2 for h in hits[:3]):
             continue  # a clause about the city (a province's reply on its industry), not a passing mention
         if not (city_acts or re.search(rf"{city}(?:市|县|区)", question)) and any(
@@ -70,6 +73,7 @@ def city_not_covered(question: str, hits: list[Hit]) -> str | None:
     return None
 
 
+_FOR_CITY = re.compile(r"(?:对|给|向|为|帮|支持)$")
 _CITY_ACTS = re.compile(r"(?:市|县|区)?(?:政府|人民政府|财政)?(?:对(?![接口比应照外])|给|出台)")
 
 MIN_ASKED_SHARE = 0.4  # of the question's words (IDF-weighted) its asking sentences must hold, to be judged alone

@@ -109,6 +109,12 @@ _LOANS = "小微企业可申请最高300万元创业担保贷款，具体额度�
             "落实好研发费用加计扣除等政策。推动进一步提高科技型中小企业研发费用加计扣除比例。",
             "推动进一步提高科技型中小企业研发费用加计扣除比例。",
         ),
+        # a share of its own asked to be confirmed is read as its own ask: stated, so nothing is deferred
+        (
+            "研发费用加计扣除比例多少？大型企业稳岗返还比例是50%吗？",
+            "推动进一步提高科技型中小企业研发费用加计扣除比例。大型企业稳岗返还比例由30%提至50%。",
+            None,
+        ),
         # and the share the caller asks it to be, to confirm
         (
             "研发费用加计扣除比例现在具体是多少？制造业是100%吗？",
@@ -338,6 +344,7 @@ _HUNAN_ON_CHENZHOU = _hit(
         # a province's reply about the city answers what the city gets, not what the city's own office grants
         ("郴州有色金属企业有什么支持？", [_HUNAN_ON_CHENZHOU], None),
         ("郴州市对有色金属企业上市有什么奖励？", [_HUNAN_ON_CHENZHOU], "郴州"),
+        ("湖南省对郴州市给予了哪些支持？", [_HUNAN_ON_CHENZHOU], None),  # the city is given to, it does not give
     ],
 )
 def test_a_city_asked_about_needs_its_own_clauses(question: str, hits: list[Hit], city: str | None) -> None:

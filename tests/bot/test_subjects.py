@@ -17,6 +17,9 @@ _CLAUSES = clause_sentences(
         "支持发展直播电商，扩大线上流量；对我市主导产业的项目给予专项奖励。",
         "品牌已经国家知识产权局商标局正式注册。",
         "在我市注册的企业，按规定享受政策。",
+        "对通过国家两化融合管理体系评定的企业，给予50万元奖励。",
+        "对钢铁、有色、化工等传统产业头雁企业，给予一次性奖励。",
+        "每建成1个5G基站给予5000元奖励。",
     ]
 )
 _CORPUS = _CLAUSES
@@ -36,6 +39,9 @@ _CORPUS = _CLAUSES
         ("2023年度首次认定的高新技术企业奖励多少？", None),
         ("首次认定高新计术企业奖励多少？", None),
         ("获得省级智能制造试点示范项目奖励多少？", None),
+        ("通过两化融合管理体系认证奖励多少？", None),  # 认证: the clause's 评定
+        # one title of two named: the question is answered for it
+        ("获得省级工业设计中心和国家级专精特新小巨人企业，能拿多少？", None),
         # no title: a verb's everyday use, an asking word, a step of the procedure
         ("通过电子税务局申报企业所得税怎么弄？", None),
         ("首次认定的能奖多少？", None),
@@ -53,6 +59,7 @@ def test_a_title_gained_must_be_named_by_a_clause(question: str, unnamed: str | 
         ("我们组织新招员工搞“以工代训”，安阳能按人头给以工代训补贴吗？", "以工代训"),  # not 以工代赈 mistyped
         # what the texts name is no unnamed trade, nor two of their words joined, nor a typo of theirs
         ("直播电商企业有什么补贴？", None),
+        ("5G企业有什么补贴？", None),  # the texts' 5g, lower case
         ("线上流量企业有什么补贴？", None),
         # a caller's everyday words are not read (开店 is what the texts call 个体工商户), nor a trade
         # told and not asked about, nor the caller's words
@@ -75,6 +82,8 @@ def test_a_trade_asked_support_for_must_be_named_by_a_clause(question: str, unna
         ("首次认定高企奖励多少", None),  # 高企: 高新技术企业
         ("买房补贴多少？", None),  # a caller's word for the texts' 购房
         ("有没有一次性入库奖励？", None),  # no name, a question whether
+        ("钢铁企业有什么补贴？", None),  # not how much
+        ("钢铁企业奖励多少？", None),  # its rarest word, 钢铁, is granted beside other trades
     ],
 )
 def test_a_name_priced_must_be_granted_in_a_sentence(question: str, priced: str | None) -> None:
