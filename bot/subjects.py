@@ -19,7 +19,7 @@ from functools import partial
 
 from bot.asking import ASKING, asked_pieces
 from bot.scope import places_in
-from retrieval.lexical import query_groups
+from retrieval.lexical import query_groups, tokenize
 
 # how a question says a title was gained, and the heads a title ends with (奖 not as in "有奖", "市里还奖")
 _GAINED = (
@@ -170,6 +170,7 @@ _TRADE = re.compile(
     r"(?:我们|我|咱们|咱|俺们)?(?:是|搞|做|开展|发展|从事|对)?(?P<topic>[\u4e00-\u9fffA-Za-z0-9]{2,10}?)"
     rf"(?:企业|行业|产业)(?:在[\u4e00-\u9fff]{{2,3}})?(?:有没有|有什么|有啥|有|能|可以|享受|给)[^，,。]{{0,6}}?{_SUPPORT}"
 )
+_INDUSTRY = re.compile(r"([^\W\d的了么啥哪什怎样]{2,4})(?=产业|行业)")
 _QUOTED = re.compile(r"“([^“”]{2,12})”")  # a name the caller quotes: “以工代训”
 _LEVEL_FIRST = re.compile(r"^(?:市里|省里|县里|国家|省|市|县)")
 # a word of the caller's, not a trade: 这边, 那种, 市里, 交了, 还有, 弄个
@@ -194,6 +195,8 @@ def unnamed_topic(question: str, corpus: str) -> str | None:
         trade = _TRADE.match(_LEVEL_FIRST.sub("", _leading_places(piece, question)))
         if trade:
             topics.append(trade.group("topic"))
+        # an industry the piece names: "郴州哪个县被省里支持重点发展稀土产业"
+        topics += [tokenize(found)[-1] for found in _INDUSTRY.findall(piece) if tokenize(found)]
     for topic in topics:
         unheard = any(_unheard(word, members, corpus) for word, members in query_groups(topic))
         if unheard and not _mistyped(topic, corpus):

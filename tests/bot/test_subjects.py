@@ -57,6 +57,8 @@ def test_a_title_gained_must_be_named_by_a_clause(question: str, unnamed: str | 
     [
         ("无人机企业在安阳有什么专项补贴？", "无人机"),
         ("我们组织新招员工搞“以工代训”，安阳能按人头给以工代训补贴吗？", "以工代训"),  # not 以工代赈 mistyped
+        ("郴州哪个县被省里支持重点发展稀土产业？", "稀土"),  # an industry named where support is asked
+        ("在优化产业布局部分，支持把高新区建成什么样的产业基地？", None),
         # what the texts name is no unnamed trade, nor two of their words joined, nor a typo of theirs
         ("直播电商企业有什么补贴？", None),
         ("5G企业有什么补贴？", None),  # the texts' 5g, lower case
