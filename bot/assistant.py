@@ -33,6 +33,7 @@ from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
 from retrieval.lexical import tokenize
 from retrieval.policy_splitter import lead_body
+from retrieval.spelling import Spelling
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
@@ -52,6 +53,7 @@ class _CorpusTerms(NamedTuple):
     text: str  # all their text, lower case
     numbers: set[str]  # their document numbers
     sentences: str  # their sentences, one a line, as titles are looked for in them
+    spelling: Spelling  # their words by sound, for a caller's typos
 
 
 class QuestionError(ValueError):
@@ -69,7 +71,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered = _CorpusTerms(-1, set(), set(), "", set(), "")
+        self._covered = _CorpusTerms(-1, set(), set(), "", set(), "", Spelling(()))
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -77,7 +79,8 @@ class Assistant:
     def ask(self, question: str, session_id: str | None = None, filters: Filters | None = None) -> Answer:
         """Answer ``question`` in ``session_id`` (a new session when None)."""
         question = validate_question(question)
-        asked = punctuated(question)  # what is answered; the question as typed is what is kept
+        # what is answered, typos of the pinyin keyboard corrected; the question as typed is what is kept
+        asked = self._corpus_terms().spelling.corrected(punctuated(question))
         session_id = session_id or new_session_id()
         history = self.memory.recent(session_id, self.settings.memory_turns)
         standalone = standalone_question(asked, history)
@@ -351,7 +354,8 @@ class Assistant:
         } | numbers  # "豫政办明电〔2022〕13号是哪天发的"
         text = "\n".join(f"{c.title}\n{c.text}" for c in clauses).lower()
         sentences = clause_sentences(f"{c.title}\n{c.text}" for c in clauses)
-        self._covered = _CorpusTerms(version, places, names, text, numbers, sentences)
+        spelling = Spelling(self.kb.idf, text)
+        self._covered = _CorpusTerms(version, places, names, text, numbers, sentences, spelling)
         return self._covered
 
 

@@ -287,6 +287,12 @@ def test_a_reward_for_what_no_clause_grants_is_refused_naming_it(assistant: Assi
     assert assistant.ask("被认定为国高企业奖励多少").answered  # 国高: 国家高新技术企业
 
 
+def test_a_typo_of_the_same_sound_finds_the_rule(assistant: Assistant) -> None:
+    answer = assistant.ask("担保公司代尝补偿一年报几次？啥时候报？")  # 代偿, typed by its sound
+    assert answer.answered
+    assert "两次" in answer.answer
+
+
 def test_a_time_after_a_measure_ends_is_refused_quoting_its_end(assistant: Assistant) -> None:
     answer = assistant.ask("工伤保险费率下调听说执行到2023年4月底。那2023年5月以后还接着降吗？")
     assert answer.answered is False
