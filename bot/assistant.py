@@ -13,47 +13,29 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from bot.asking import punctuated
 from bot.composer import ASK_ISSUER, compose, cover_parts, refusal, select_hits
+from bot.corpus import CorpusTerms, out_of_scope
 from bot.dates import missing_quarter, missing_year, past_end
 from bot.documents import asks_document, named_documents, with_continuations, with_opening
 from bot.feedback import FeedbackStore
-from bot.figures import asks_for_money, deferred_figure, figure_first, lacks_figure, unindexed_subject
+from bot.figures import asks_for_money, deferred_figure, figure_first, lacks_figure
 from bot.followup import level_asked, standalone_question
 from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
 from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
-from bot.scope import PLACES, asks_case_status, is_policy_question, out_of_region, places_in, policy_names
 from bot.settings import Settings
-from bot.subjects import clause_sentences, ungranted, unnamed_title, unnamed_topic
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
-from retrieval.lexical import tokenize
-from retrieval.policy_splitter import lead_body
-from retrieval.spelling import Spelling
 from retrieval.types import Filters, Hit, PolicyInfo
 
 log = logging.getLogger("huiqi.assistant")
 _LABEL = re.compile(r"^(?:政策内容|主要内容|内容)[：:]\s*")
 
 MAX_QUESTION_CHARS = 500
-MIN_QUOTED_NAME = 4  # characters of a name a clause quotes, for it to make a question a policy one
-MIN_PLACE_WORDS = 2  # of the policies' words beside a place they cover, for a question to be a policy one
-
-
-class _CorpusTerms(NamedTuple):
-    """What the indexed policies cover, read once per index version."""
-
-    version: int
-    places: set[str]  # the places they are about
-    names: set[str]  # the names their titles and clauses quote, and their document numbers
-    text: str  # all their text, lower case
-    numbers: set[str]  # their document numbers
-    sentences: str  # their sentences, one a line, as titles are looked for in them
-    spelling: Spelling  # their words by sound, for a caller's typos
 
 
 class QuestionError(ValueError):
@@ -71,7 +53,7 @@ class Assistant:
         self.llm = llm if llm is not None else _make_llm(settings, self)
         self.stats: dict[str, int] = {"extractive": 0, "llm": 0, "refused": 0, "llm_fallback": 0}
         self._stats_lock = threading.Lock()
-        self._covered = _CorpusTerms(-1, set(), set(), "", set(), "", Spelling(()))
+        self._covered = CorpusTerms.empty()
         self._answers: LRUCache[tuple[str, tuple[Citation, ...], bool]] = LRUCache(settings.search_cache_size)
 
     # ---- the service -----------------------------------------------------------------------
@@ -298,35 +280,7 @@ class Assistant:
         return "", []
 
     def _out_of_scope(self, question: str) -> str:
-        terms = self._corpus_terms()
-        if not is_policy_question(question, terms.names) and not self._about_covered_place(question, terms.places):
-            return "这个问题看起来与企业政策无关；Huiqi 解答补贴、税费、融资、认定奖励等企业政策问题。"
-        if asks_case_status(question):
-            return "Huiqi 只解答政策条款，不能查询具体企业的申报或审批进度；请联系受理部门或拨打 12345 热线。"
-        missing = out_of_region(question, terms.places)
-        if missing:
-            return f"知识库中没有{'、'.join(missing)}的政策文件。"
-        unknown = unindexed_subject(question, terms.text)
-        if unknown:
-            return f"已收录的政策中没有提到“{unknown}”。"
-        named = unnamed_title(question, terms.sentences) or unnamed_topic(question, terms.text)
-        if named:
-            return f"已收录的政策中没有关于“{named}”的规定。"
-        priced = ungranted(question, terms.text, terms.sentences)
-        if priced:
-            return f"已收录的政策中没有给“{priced}”的奖补规定。"
-        return ""
-
-    def _about_covered_place(self, question: str, places: set[str]) -> bool:
-        """Whether the question names a place the policies cover and at least MIN_PLACE_WORDS other
-        words of theirs: "安阳2022年新建几个公共充电桩？" asks a target of Anyang's plan, though no
-        word of it is a policy word; "安阳今天天气怎么样" shares only 天气 (of 重污染天气)."""
-        named = places_in(question)
-        if not any(p in places or PLACES[p] in places for p in named):
-            return False
-        idf = self.kb.idf
-        words = {t for t in tokenize(question) if len(t) >= 2 and idf.get(t, 0.0) > 0 and not re.search(r"\d", t)}
-        return len(words - set(named) - {f"{p}{s}" for p in named for s in "省市县区"}) >= MIN_PLACE_WORDS
+        return out_of_scope(question, self._corpus_terms(), self.kb.idf)
 
     def _with_level(self, filters: Filters | None, question: str, follow_up: bool) -> Filters | None:
         level = level_asked(question) if follow_up else None
@@ -334,28 +288,10 @@ class Assistant:
             return filters
         return replace(filters or Filters(), level=level)
 
-    def _corpus_terms(self) -> _CorpusTerms:
-        """What the indexed policies cover (see _CorpusTerms), recomputed when the index changes (an upload)."""
-        if self._covered.version == self.kb.version:
-            return self._covered
-        version = self.kb.version  # read first: an upload during the reading leaves the next call to redo it
-        policies = self.kb.policies()
-        places = set()
-        for policy in policies:
-            places.update(places_in(f"{policy.title}{policy.region}{lead_body(policy.issuer)}"))
-            if policy.level == "国家":
-                places.add("全国")
-        # the names titles quote, and the longer ones clauses quote ("安阳 亲清恳谈日 每月哪天"; not
-        # three-character sayings such as “红绿灯”, “一对一”)
-        clauses = self.kb.clauses()
-        numbers = {policy.doc_number for policy in policies if policy.doc_number}
-        names = policy_names(policy.title for policy in policies) | {
-            name for name in policy_names(c.text for c in clauses) if len(name) >= MIN_QUOTED_NAME
-        } | numbers  # "豫政办明电〔2022〕13号是哪天发的"
-        text = "\n".join(f"{c.title}\n{c.text}" for c in clauses).lower()
-        sentences = clause_sentences(f"{c.title}\n{c.text}" for c in clauses)
-        spelling = Spelling(self.kb.idf, text)
-        self._covered = _CorpusTerms(version, places, names, text, numbers, sentences, spelling)
+    def _corpus_terms(self) -> CorpusTerms:
+        """What the indexed policies cover, read again when the index changes (an upload)."""
+        if self._covered.version != self.kb.version:
+            self._covered = CorpusTerms.read(self.kb)
         return self._covered
 
 
