@@ -27,6 +27,7 @@ from bot.levels import cover_levels, levels_named
 from bot.memory import Memory, Turn
 from bot.relevance import asked_coverage, city_not_covered, parts_coverage, regional
 from bot.settings import Settings
+from bot.tiers import unpriced_tier
 from bot.types import Answer, Citation
 from retrieval.cache import LRUCache
 from retrieval.knowledge_base import KnowledgeBase
@@ -275,6 +276,10 @@ class Assistant:
         if deferred:
             hit, sentence = deferred
             return f"未找到写明所问金额或比例的政策条款。\n{_quoting(hit, sentence)}", [hit]
+        tier = unpriced_tier(question, cited)
+        if tier:
+            asked, priced = tier
+            return f"找到的条款只写明了{'、'.join(priced)}的标准，没有{asked}的。", []
         if lacks_figure(question, cited, self.settings.max_answer_chars, self.kb.idf):
             return "找到的条款没有给出所问的具体数字（金额、比例、数量或期限）。", []
         return "", []
