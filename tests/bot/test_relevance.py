@@ -422,6 +422,9 @@ def test_a_phone_number_asked_needs_a_number_in_the_clauses() -> None:
     question = "安阳开通的企业家亲清热线，电话号码是多少？"
     assert lacks_figure(question, [_hit("开通企业家亲清热线，及时回应企业诉求。")], 600, _idf(question))
     assert not lacks_figure(question, [_hit("亲清热线：0372—5116789。")], 600, _idf(question))
+    assert not lacks_figure(question, [_hit("请拨打12345政务服务便民热线。")], 600, _idf(question))
+    # a table's figure is no number to call
+    assert lacks_figure(question, [_hit("平顶山市\t12189\t50%")], 600, _idf(question))
 
 
 def test_a_rate_named_without_asking_its_figure_is_no_rate_asked() -> None:
