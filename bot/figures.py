@@ -122,6 +122,8 @@ def kinds_asked(question: str) -> list[str]:
     ]
 
 
+_ASKS_ADDRESS_OF = re.compile(r"(?:办公|具体|详细|通讯|邮寄)?地址(?:在|是)?(?:哪|什么|多少)|办公地点|门牌号")
+_STREET = re.compile(r"[路街道巷]\s*\d+\s*号|\d+\s*号(?:楼|院)|大厦|大楼|\d+\s*室|[A-Z]?\d+\s*房间")
 # "网址是多少", "邮箱多少": a place to go or write to, not a figure
 _ASKS_ADDRESS = re.compile(r"(?:网址|网站|邮箱|地址)[^，,。？?]{0,3}多少")
 _ASKS_RATE_FIGURE = re.compile(r"多少|几|多大|多高|多低|百分之|怎么算|标准")
@@ -156,6 +158,8 @@ def lacks_figure(question: str, hits: list[Hit], budget: int, idf: dict[str, flo
     wanted = intents(question)
     if "contact" in wanted:  # "电话是多少": a number to call, not a figure
         return not any(_PHONE.search(h.clause.text) for h in hits)
+    if _ASKS_ADDRESS_OF.search(question):  # "规划科具体办公地址在哪": a street and number, not "交科技局"
+        return not any(_STREET.search(h.clause.text) for h in hits)
     if "document" in wanted:
         return False
     kinds = kinds_asked(question)

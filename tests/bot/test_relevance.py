@@ -427,6 +427,13 @@ def test_a_phone_number_asked_needs_a_number_in_the_clauses() -> None:
     assert lacks_figure(question, [_hit("平顶山市\t12189\t50%")], 600, _idf(question))
 
 
+def test_an_address_asked_needs_a_street_and_number_in_the_clauses() -> None:
+    question = "纸质材料交到科技局规划科，规划科具体办公地址在哪？"
+    assert lacks_figure(question, [_hit("纸质材料一式五份报送科技局规划科，联系电话：3665512。")], 600, _idf(question))
+    found = _hit("材料寄送地址：郑州市郑东新区熊儿河路93号，盐业大厦。")
+    assert not lacks_figure("纸质材料寄到哪？具体地址是什么？", [found], 600, _idf(question))
+
+
 def test_a_rate_named_without_asking_its_figure_is_no_rate_asked() -> None:
     assert kinds_asked("出口信用保险短期险的保险费率会降吗？") == []
     assert kinds_asked("失业保险费率降到什么时候？") == []
