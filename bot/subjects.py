@@ -80,10 +80,7 @@ def unnamed_title(question: str, sentences: str) -> str | None:
         title = match.group("title")
         if _NO_TITLE.search(title) or (match.group("verb").startswith("通过") and not _PASSED.search(title)):
             continue
-        name = title
-        for place in sorted(places_in(question), key=len, reverse=True):
-            name = re.sub(rf"{re.escape(place)}(?:[省市县](?!级))?", "", name)  # 安阳市级… keeps its 市级
-        name = _QUALIFIERS.sub("", name)
+        name = _QUALIFIERS.sub("", _without_places(title, question))
         groups = [
             (word, members)
             for word, members in query_groups(name)
@@ -94,25 +91,26 @@ def unnamed_title(question: str, sentences: str) -> str | None:
             for word, members in groups
             if word not in _GENERIC_HEADS or len(groups) == 1
         ]
-        tier = _TIER.search(
-            title
-        )  # "市级制造业创新中心": the clauses name it at the province's and the state's level only
-        level = tier.group(0)[0] if tier else ""
         if not words:
             continue
         if question[match.end() : match.end() + 1] in _AND:
             return None  # "获得省级工业设计中心和国家级技术创新示范企业": another title, which may be named
+        # "市级制造业创新中心": the clauses name it at the province's and the state's level only
+        tier = _TIER.search(title)
+        level = tier.group(0)[0] if tier else ""
         if _found(words, sentences, partial(_at_level, level)) or _mistyped(name, sentences, level):
             return None
         unnamed.append(title)
     return unnamed[0] if unnamed else None
 
 
-def _leading_places(piece: str, question: str) -> str:
-    """An asking piece without the places the question names that lead it ("安阳商标注册…")."""
+def _without_places(text: str, question: str, leading: bool = False) -> str:
+    """``text`` without the places the question names, with their 省, 市 or 县: anywhere in a title
+    (安阳市级… keeps its 市级), or only where they lead an asking piece ("安阳商标注册…")."""
     for place in sorted(places_in(question), key=len, reverse=True):
-        piece = re.sub(rf"^{re.escape(place)}[省市县]?", "", piece)
-    return piece
+        pattern = rf"^{re.escape(place)}[省市县]?" if leading else rf"{re.escape(place)}(?:[省市县](?!级))?"
+        text = re.sub(pattern, "", text)
+    return text
 
 
 def _found(words: list[frozenset[str]], sentences: str, also: Callable[[str], bool]) -> bool:
@@ -192,7 +190,7 @@ def unnamed_topic(question: str, corpus: str) -> str | None:
     asking = [p for p in asked_pieces(question) if ASKING.search(p) and re.search(_SUPPORT, p)]
     topics = [name for name in _QUOTED.findall(question) if any(name in piece for piece in asking)]
     for piece in asking:
-        trade = _TRADE.match(_LEVEL_FIRST.sub("", _leading_places(piece, question)))
+        trade = _TRADE.match(_LEVEL_FIRST.sub("", _without_places(piece, question, leading=True)))
         if trade:
             topics.append(trade.group("topic"))
         # an industry the piece names: "郴州哪个县被省里支持重点发展稀土产业"
@@ -246,7 +244,7 @@ def ungranted(question: str, corpus: str, sentences: str) -> str | None:
     """
     for piece in filter(ASKING.search, asked_pieces(question)):
         priced = _PRICED.fullmatch(
-            _LEVEL_FIRST.sub("", re.sub(r"^\s+", "", _leading_places(piece, question)))
+            _LEVEL_FIRST.sub("", _without_places(piece, question, leading=True).lstrip())
         )
         if not priced or _NOT_A_NAME.search(priced.group("topic")):
             continue
@@ -260,7 +258,7 @@ def ungranted(question: str, corpus: str, sentences: str) -> str | None:
                 continue
             if held[word]:
                 words.append(members)
-            elif word not in known and not any(word in w for w in known):  # 标注 is a cut of 商标注册
+            elif not any(word in w for w in known):  # nor known, nor a cut of one known: 标注 of 商标注册
                 unknown = True
         if not words or unknown:
             continue

@@ -64,7 +64,7 @@ class Spelling:
                 ):
                     continue
                 word = self._by_sound.get(_sounds(token))
-                if not word or word == token or not set(word) & set(token):
+                if not word or not set(word) & set(token):
                     continue
                 before = tokens[i - 1][-2:] if i > 0 else ""
                 after = tokens[i + 1][:2] if i + 1 < len(tokens) else ""
